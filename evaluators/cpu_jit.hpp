@@ -1,0 +1,55 @@
+// The CPU JIT: C++ kernel source -> clang 19 in process -> LLVM IR -> O3 for the host
+// CPU (the -march=native equivalent) -> machine code -> linked into one long-lived
+// ORC LLJIT session -> callable. One CpuJit per worker process; everything reusable
+// (the target machine, the JIT session, the host symbols) is built once, so a
+// compile pays only for the kernel itself. An in-memory cache keyed by a hash of
+// source + flags + target returns the already-linked entry point.
+//
+// LLVM and clang stay out of this header (pimpl): only evaluators/ links them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "evaluators/evaluation.hpp"
+
+namespace evojit {
+
+struct JitOptions {
+  int opt_level = 3;
+  // Extra clang driver flags (e.g. "-ffast-math", "-DFOO=1").
+  std::vector<std::string> extra_flags;
+};
+
+struct CompiledKernel {
+  bool ok = false;
+  void* entry = nullptr;  // address of the requested symbol when ok
+  std::string log;        // compiler output (errors and warnings), as clang prints it
+  std::vector<SourceDiagnostic> diagnostics;
+  CompileStats stats;
+};
+
+class CpuJit {
+ public:
+  // Throws std::runtime_error when LLVM cannot set up a JIT for the host.
+  explicit CpuJit(JitOptions options = {});
+  ~CpuJit();
+  CpuJit(const CpuJit&) = delete;
+  CpuJit& operator=(const CpuJit&) = delete;
+
+  // Compiles `source` and returns the address of `entry_symbol` (extern "C").
+  // A compile error is a result (ok == false, diagnostics with line and column),
+  // not an exception.
+  CompiledKernel compile(const std::string& source, const std::string& entry_symbol);
+
+  // The host CPU name and features the code is generated for, e.g. "znver3".
+  std::string target_description() const;
+  std::size_t cache_size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace evojit

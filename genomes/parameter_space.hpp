@@ -1,0 +1,90 @@
+// A constrained parameter space and the configuration genome that lives in it.
+//
+// A Config is one index per parameter (into Parameter::values). The space samples
+// valid points without enumerating the Cartesian product (constraint-aware sequential
+// assignment with backtracking: each constraint is checked as soon as the parameters
+// it reads are assigned), mutates within the valid set, crosses over, and gives a
+// canonical text form and a structural hash that do not depend on parameter order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "genomes/parameter.hpp"
+#include "support/expression.hpp"
+#include "support/rng.hpp"
+
+namespace evojit {
+
+struct Config {
+  std::vector<std::uint32_t> index;
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+class ParameterSpace {
+ public:
+  ParameterSpace() = default;
+  // Throws InputError on duplicate parameter names or constraints naming unknown
+  // parameters; ExpressionError (with the column) when a constraint does not parse.
+  ParameterSpace(std::vector<Parameter> parameters, std::vector<std::string> constraints);
+
+  const std::vector<Parameter>& parameters() const { return parameters_; }
+  const std::vector<Expression>& constraints() const { return constraints_; }
+  std::size_t size() const { return parameters_.size(); }
+  // Index of the parameter called `name`, or nullopt.
+  std::optional<std::size_t> find(const std::string& name) const;
+  // Number of Cartesian points (saturating at UINT64_MAX).
+  std::uint64_t cartesian_size() const;
+
+  // A new space with one parameter pinned to one value (a "--set NAME=VALUE"
+  // override), or with extra constraints. Throw InputError on unknown names or
+  // values outside the parameter's list.
+  ParameterSpace with_fixed(const std::string& name, const Value& value) const;
+  ParameterSpace with_constraints(const std::vector<std::string>& extra) const;
+
+  bool is_valid(const Config& c) const;
+  // The value of parameter i in c, and all of them in parameter order.
+  const Value& value(const Config& c, std::size_t i) const;
+  std::vector<Value> values(const Config& c) const;
+  // name -> value, the form kernels are rendered from.
+  std::map<std::string, Value> bindings(const Config& c) const;
+
+  // Builds a config from name -> value; missing names take the default value.
+  // Throws InputError for unknown names or values not in the list.
+  Config from_bindings(const std::map<std::string, Value>& named) const;
+  Config default_config() const;
+
+  // A uniformly chosen parameter order/values walk; nullopt if no valid point was
+  // found within the attempt budget (the space may be empty: see has_valid_point).
+  std::optional<Config> sample(Rng& rng) const;
+  // True when at least one valid point exists (exhaustive search with pruning; fast
+  // in practice because constraints prune early).
+  bool has_valid_point() const;
+  // Changes `count` randomly chosen parameters to other values so that the result
+  // is valid and differs from `parent`; returns parent unchanged if no valid
+  // neighbour is found within the attempt budget.
+  Config mutate(Rng& rng, const Config& parent, std::size_t count = 1) const;
+  // Uniform crossover, repaired to validity (falls back to a parent).
+  Config crossover(Rng& rng, const Config& a, const Config& b) const;
+
+  // "name=value,name=value" with names sorted: equal for equal points whatever the
+  // parameter order. structural_hash is the hash of that text.
+  std::string canonical(const Config& c) const;
+  std::uint64_t structural_hash(const Config& c) const;
+  // Inverse of canonical(); throws InputError naming the bad item.
+  Config parse_canonical(const std::string& text) const;
+
+ private:
+  std::vector<Parameter> parameters_;
+  std::vector<Expression> constraints_;
+  std::vector<std::string> constraint_texts_;
+  // For each constraint, the parameter indices it reads; and for each position in
+  // the assignment order, the constraints that become decidable there.
+  std::vector<std::vector<std::size_t>> constraint_params_;
+};
+
+}  // namespace evojit
