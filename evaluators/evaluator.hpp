@@ -1,0 +1,32 @@
+// The evaluator interface: a configuration in, an Evaluation (with fitness) out.
+// Backends implement it: the CPU JIT through worker processes, replay of a recorded
+// space, CUDA. evaluate() must be safe to call from several threads at once: the
+// search loop overlaps evaluations where the backend allows it (compiles overlap,
+// measurements are serialized inside the backend).
+#pragma once
+
+#include <string>
+
+#include "evaluators/evaluation.hpp"
+#include "genomes/parameter_space.hpp"
+
+namespace evojit {
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual const ParameterSpace& space() const = 0;
+  // Never throws for a failing candidate: failures are an EvalStatus with a diagnostic.
+  virtual Evaluation evaluate(const Config& config) = 0;
+  // How many evaluations can usefully run at once (workers); 1 means serial.
+  virtual std::size_t concurrency() const { return 1; }
+  // Seconds of (real or simulated) tuning time charged so far. A replay backend
+  // charges the recorded compile + verification + benchmark time; live backends
+  // return wall time.
+  virtual double elapsed_s() const = 0;
+  // True when the same configuration always gives the same Evaluation (replay),
+  // so a resumed or repeated run reproduces its journal exactly.
+  virtual bool deterministic() const { return false; }
+};
+
+}  // namespace evojit

@@ -1,0 +1,34 @@
+#include <algorithm>
+
+#include "search/strategy.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+
+void StrategyRegistry::add(std::string name, std::string summary, StrategyFactory factory) {
+  if (contains(name)) throw_input_error("strategy '" + name + "' registered twice");
+  entries_.push_back({std::move(name), std::move(summary), std::move(factory)});
+}
+
+bool StrategyRegistry::contains(const std::string& name) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& e) { return e.name == name; });
+}
+
+std::unique_ptr<Strategy> StrategyRegistry::create(const std::string& name,
+                                                   const StrategyContext& context) const {
+  for (const Entry& e : entries_) {
+    if (e.name == name) return e.factory(context);
+  }
+  std::string known;
+  for (const Entry& e : entries_) known += (known.empty() ? "" : ", ") + e.name;
+  throw_input_error("unknown strategy '" + name + "'", "--strategy", "known strategies: " + known);
+}
+
+std::vector<std::pair<std::string, std::string>> StrategyRegistry::list() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Entry& e : entries_) out.emplace_back(e.name, e.summary);
+  return out;
+}
+
+}  // namespace evojit
