@@ -1,0 +1,129 @@
+#include "evaluators/evaluation_json.hpp"
+
+#include "support/error.hpp"
+#include "support/hash.hpp"
+
+namespace evojit {
+
+const char* to_string(EvalStatus s) {
+  switch (s) {
+    case EvalStatus::ok: return "ok";
+    case EvalStatus::compile_error: return "compile_error";
+    case EvalStatus::wrong_result: return "wrong_result";
+    case EvalStatus::crash: return "crash";
+    case EvalStatus::timeout: return "timeout";
+    case EvalStatus::out_of_memory: return "out_of_memory";
+    case EvalStatus::worker_lost: return "worker_lost";
+  }
+  return "unknown";
+}
+
+EvalStatus eval_status_from_string(const std::string& s) {
+  for (EvalStatus v : {EvalStatus::ok, EvalStatus::compile_error, EvalStatus::wrong_result,
+                       EvalStatus::crash, EvalStatus::timeout, EvalStatus::out_of_memory,
+                       EvalStatus::worker_lost}) {
+    if (s == to_string(v)) return v;
+  }
+  throw_input_error("unknown evaluation status '" + s + "'");
+}
+
+nlohmann::json to_json(const Timing& t) {
+  return {{"median_s", t.median_s}, {"cv", t.cv}, {"repetitions", t.repetitions},
+          {"min_s", t.min_s}};
+}
+
+Timing timing_from_json(const nlohmann::json& j) {
+  Timing t;
+  t.median_s = j.value("median_s", 0.0);
+  t.cv = j.value("cv", 0.0);
+  t.repetitions = j.value("repetitions", 0);
+  t.min_s = j.value("min_s", 0.0);
+  return t;
+}
+
+nlohmann::json to_json(const SizeResult& r) {
+  nlohmann::json j = {{"label", r.label},         {"dims", r.dims},
+                      {"ok", r.ok},               {"timing", to_json(r.timing)},
+                      {"max_error", r.max_error}, {"tolerance", r.tolerance},
+                      {"roofline_s", r.roofline_s}, {"fraction", r.fraction}};
+  if (!r.message.empty()) j["message"] = r.message;
+  return j;
+}
+
+SizeResult size_result_from_json(const nlohmann::json& j) {
+  SizeResult r;
+  r.label = j.value("label", "");
+  r.dims = j.value("dims", std::vector<std::int64_t>{});
+  r.ok = j.value("ok", false);
+  if (j.contains("timing")) r.timing = timing_from_json(j.at("timing"));
+  r.max_error = j.value("max_error", 0.0);
+  r.tolerance = j.value("tolerance", 0.0);
+  r.message = j.value("message", "");
+  r.roofline_s = j.value("roofline_s", 0.0);
+  r.fraction = j.value("fraction", 0.0);
+  return r;
+}
+
+nlohmann::json to_json(const CompileStats& s) {
+  return {{"frontend_s", s.frontend_s}, {"optimize_s", s.optimize_s},
+          {"codegen_s", s.codegen_s},   {"link_s", s.link_s},
+          {"total_s", s.total_s},       {"cache_hit", s.cache_hit},
+          {"code_hash", hash_hex(s.code_hash)}};
+}
+
+CompileStats compile_stats_from_json(const nlohmann::json& j) {
+  CompileStats s;
+  s.frontend_s = j.value("frontend_s", 0.0);
+  s.optimize_s = j.value("optimize_s", 0.0);
+  s.codegen_s = j.value("codegen_s", 0.0);
+  s.link_s = j.value("link_s", 0.0);
+  s.total_s = j.value("total_s", 0.0);
+  s.cache_hit = j.value("cache_hit", false);
+  s.code_hash = std::stoull(j.value("code_hash", std::string("0")), nullptr, 16);
+  return s;
+}
+
+nlohmann::json to_json(const SourceDiagnostic& d) {
+  return {{"line", d.line}, {"column", d.column}, {"severity", d.severity},
+          {"message", d.message}};
+}
+
+SourceDiagnostic source_diagnostic_from_json(const nlohmann::json& j) {
+  return {j.value("line", 0), j.value("column", 0), j.value("severity", ""),
+          j.value("message", "")};
+}
+
+nlohmann::json to_json(const Evaluation& e) {
+  nlohmann::json j = {{"status", to_string(e.status)}, {"fitness", e.fitness},
+                      {"compile", to_json(e.compile)}, {"wall_s", e.wall_s}};
+  if (!e.diagnostic.empty()) j["diagnostic"] = e.diagnostic;
+  if (e.signal) j["signal"] = e.signal;
+  j["sizes"] = nlohmann::json::array();
+  for (const SizeResult& r : e.sizes) j["sizes"].push_back(to_json(r));
+  if (!e.source_diagnostics.empty()) {
+    j["source_diagnostics"] = nlohmann::json::array();
+    for (const SourceDiagnostic& d : e.source_diagnostics) {
+      j["source_diagnostics"].push_back(to_json(d));
+    }
+  }
+  return j;
+}
+
+Evaluation evaluation_from_json(const nlohmann::json& j) {
+  Evaluation e;
+  e.status = eval_status_from_string(j.value("status", "worker_lost"));
+  e.fitness = j.value("fitness", 0.0);
+  if (j.contains("compile")) e.compile = compile_stats_from_json(j.at("compile"));
+  e.wall_s = j.value("wall_s", 0.0);
+  e.diagnostic = j.value("diagnostic", "");
+  e.signal = j.value("signal", 0);
+  for (const auto& r : j.value("sizes", nlohmann::json::array())) {
+    e.sizes.push_back(size_result_from_json(r));
+  }
+  for (const auto& d : j.value("source_diagnostics", nlohmann::json::array())) {
+    e.source_diagnostics.push_back(source_diagnostic_from_json(d));
+  }
+  return e;
+}
+
+}  // namespace evojit

@@ -1,0 +1,23 @@
+// Evaluation records as JSON: the wire format between driver and workers, and the
+// shape of a journal line's "evaluation" field.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "evaluators/evaluation.hpp"
+
+namespace evojit {
+
+nlohmann::json to_json(const Timing& t);
+nlohmann::json to_json(const SizeResult& r);
+nlohmann::json to_json(const CompileStats& s);
+nlohmann::json to_json(const SourceDiagnostic& d);
+nlohmann::json to_json(const Evaluation& e);
+
+Timing timing_from_json(const nlohmann::json& j);
+SizeResult size_result_from_json(const nlohmann::json& j);
+CompileStats compile_stats_from_json(const nlohmann::json& j);
+SourceDiagnostic source_diagnostic_from_json(const nlohmann::json& j);
+Evaluation evaluation_from_json(const nlohmann::json& j);
+
+}  // namespace evojit

@@ -1,0 +1,47 @@
+// Fitness: how an evaluation becomes one number the search maximizes. The default,
+// RooflineFitness, follows the Metal-Sci harness: per size, the fraction of the
+// machine's roofline achieved (roofline time / measured time, with roofline time =
+// max(flops / peak FLOP/s, bytes / peak bandwidth) from the task's workload model);
+// the run's fitness is the geometric mean over sizes, and any failing size gives 0.
+//
+// A user's fitness implements FitnessFunction in a few lines (e.g. speed-up over a
+// baseline time) and is handed to the evaluator in place of RooflineFitness.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "evaluators/evaluation.hpp"
+#include "evaluators/machine_profile.hpp"
+#include "kernels/task.hpp"
+
+namespace evojit {
+
+class FitnessFunction {
+ public:
+  virtual ~FitnessFunction() = default;
+  virtual std::string name() const = 0;
+  // Fills the per-size figures it derives (roofline_s, fraction) and returns the
+  // fitness: finite, >= 0, and 0 unless evaluation.status is ok. `workloads` has one
+  // entry per evaluation.sizes entry.
+  virtual double score(Evaluation& evaluation, const std::vector<Workload>& workloads) const = 0;
+};
+
+// Roofline time of one workload on a machine (seconds).
+double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwidth);
+
+class RooflineFitness final : public FitnessFunction {
+ public:
+  RooflineFitness(double peak_flops, double peak_bandwidth);
+  explicit RooflineFitness(const MachineProfile& profile)
+      : RooflineFitness(profile.peak_flops(), profile.peak_bandwidth()) {}
+
+  std::string name() const override { return "roofline"; }
+  double score(Evaluation& evaluation, const std::vector<Workload>& workloads) const override;
+
+ private:
+  double peak_flops_;
+  double peak_bandwidth_;
+};
+
+}  // namespace evojit

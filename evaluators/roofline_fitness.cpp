@@ -1,0 +1,40 @@
+#include <algorithm>
+#include <cmath>
+
+#include "evaluators/fitness.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+
+double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwidth) {
+  return std::max(w.flops / peak_flops, w.bytes / peak_bandwidth);
+}
+
+RooflineFitness::RooflineFitness(double peak_flops, double peak_bandwidth)
+    : peak_flops_(peak_flops), peak_bandwidth_(peak_bandwidth) {
+  if (!(peak_flops > 0.0) || !(peak_bandwidth > 0.0)) {
+    throw_input_error("roofline peaks must be positive", "machine profile",
+                      "run `evojit roofline` to measure this machine");
+  }
+}
+
+double RooflineFitness::score(Evaluation& evaluation,
+                              const std::vector<Workload>& workloads) const {
+  if (evaluation.sizes.size() != workloads.size()) {
+    throw std::logic_error("RooflineFitness: one workload per size expected");
+  }
+  double log_sum = 0.0;
+  bool all_ok = evaluation.status == EvalStatus::ok && !evaluation.sizes.empty();
+  for (std::size_t i = 0; i < evaluation.sizes.size(); ++i) {
+    SizeResult& r = evaluation.sizes[i];
+    r.roofline_s = roofline_seconds(workloads[i], peak_flops_, peak_bandwidth_);
+    const bool timed = r.ok && r.timing.median_s > 0.0;
+    r.fraction = timed ? r.roofline_s / r.timing.median_s : 0.0;
+    if (!timed) all_ok = false;
+    if (all_ok) log_sum += std::log(r.fraction);
+  }
+  if (!all_ok) return 0.0;
+  return std::exp(log_sum / static_cast<double>(evaluation.sizes.size()));
+}
+
+}  // namespace evojit

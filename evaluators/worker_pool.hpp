@@ -1,0 +1,90 @@
+// Long-lived worker processes and the pool that lends them out.
+//
+// The driver talks to each worker over two pipes (evaluators/worker_service.hpp);
+// every request has a deadline. A worker that dies or misses its deadline is killed
+// and reaped, the failure is classified from how it ended (signal, exit code,
+// timeout), and a fresh worker is spawned for the next request: a misbehaving
+// candidate costs one evaluation, never the run.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace evojit {
+
+struct WorkerOptions {
+  std::string executable;     // empty: default_worker_executable()
+  std::size_t address_space_limit_bytes = 0;  // RLIMIT_AS; 0 = unlimited
+  std::size_t cpu_seconds_limit = 0;          // RLIMIT_CPU per worker lifetime; 0 = unlimited
+};
+
+// EVOJIT_WORKER, else evojit-worker next to the running executable, else the path
+// the build tree put it at.
+std::string default_worker_executable();
+
+class WorkerProcess {
+ public:
+  struct Reply {
+    enum class Kind { ok, timeout, died } kind = Kind::ok;
+    nlohmann::json body;      // when ok
+    int signal = 0;           // when died by a signal
+    int exit_code = 0;        // when died by exiting
+    std::string stderr_tail;  // the worker's last words, when it died
+  };
+
+  explicit WorkerProcess(WorkerOptions options);
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  // Sends one request and waits for its reply. On timeout or death the worker is
+  // killed and reaped; the next request spawns a new one.
+  Reply request(const nlohmann::json& request, std::chrono::milliseconds timeout);
+  // How many worker processes this slot has started (1 + replacements).
+  std::size_t generation() const { return generation_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::size_t generation_ = 0;
+};
+
+class WorkerPool {
+ public:
+  WorkerPool(std::size_t workers, WorkerOptions options = {});
+
+  // A worker lent for one evaluation; returned to the pool on destruction.
+  class Lease {
+   public:
+    Lease(WorkerPool& pool, std::size_t slot) : pool_(&pool), slot_(slot) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), slot_(other.slot_) { other.pool_ = nullptr; }
+    Lease(const Lease&) = delete;
+    ~Lease();
+    WorkerProcess& worker() const { return *pool_->workers_[slot_]; }
+
+   private:
+    WorkerPool* pool_;
+    std::size_t slot_;
+  };
+
+  Lease acquire();
+  std::size_t size() const { return workers_.size(); }
+  // Held while a kernel is timed: one measurement at a time on this device, so
+  // candidates do not disturb each other's timings while compiles overlap.
+  std::mutex& device_mutex() { return device_mutex_; }
+
+ private:
+  std::vector<std::unique_ptr<WorkerProcess>> workers_;
+  std::vector<bool> busy_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::mutex device_mutex_;
+};
+
+}  // namespace evojit

@@ -1,0 +1,152 @@
+#include "evaluators/worker_service.hpp"
+
+#include <map>
+#include <memory>
+#include <new>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "evaluators/cpu_jit.hpp"
+#include "evaluators/evaluation_json.hpp"
+#include "evaluators/line_channel.hpp"
+#include "evaluators/measurement.hpp"
+#include "evaluators/roofline_probe.hpp"
+#include "kernels/task_registry.hpp"
+#include "support/hash.hpp"
+
+namespace evojit {
+namespace {
+
+using nlohmann::json;
+
+MeasureOptions measure_options_from_json(const json& j) {
+  MeasureOptions o;
+  o.warmup = j.value("warmup", o.warmup);
+  o.min_repetitions = j.value("min_repetitions", o.min_repetitions);
+  o.max_repetitions = j.value("max_repetitions", o.max_repetitions);
+  o.target_relative_error = j.value("target_relative_error", o.target_relative_error);
+  o.max_seconds = j.value("max_seconds", o.max_seconds);
+  return o;
+}
+
+class WorkerService {
+ public:
+  WorkerService() { register_builtin_tasks(tasks_); }
+
+  json handle(const json& request) {
+    const std::string op = request.value("op", "");
+    if (op == "compile") return compile(request);
+    if (op == "run") return run(request);
+    if (op == "roofline") return roofline(request);
+    if (op == "ping") return {{"ok", true}};
+    return {{"error", "unknown op '" + op + "'"}};
+  }
+
+ private:
+  CpuJit& jit() {
+    if (!jit_) jit_ = std::make_unique<CpuJit>();
+    return *jit_;
+  }
+
+  json compile(const json& request) {
+    const std::string source = request.at("source").get<std::string>();
+    CompiledKernel k = jit().compile(source, kKernelEntry);
+    const std::uint64_t handle = hash_text(source);
+    if (k.ok) kernels_[handle] = reinterpret_cast<KernelEntry>(k.entry);
+    json diagnostics = json::array();
+    for (const SourceDiagnostic& d : k.diagnostics) diagnostics.push_back(to_json(d));
+    return {{"ok", k.ok},
+            {"compile", to_json(k.stats)},
+            {"log", k.log},
+            {"diagnostics", diagnostics},
+            {"kernel", hash_hex(handle)}};
+  }
+
+  ProblemInstance& instance(const Task& task, const ProblemSize& size) {
+    std::string key = task.name();
+    for (std::int64_t d : size.dims) key += ":" + std::to_string(d);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) it = instances_.emplace(key, task.instantiate(size)).first;
+    return *it->second;
+  }
+
+  json run(const json& request) {
+    const Task* task = tasks_.find(request.at("task").get<std::string>());
+    if (!task) return {{"error", "unknown task"}};
+    const auto handle = std::stoull(request.at("kernel").get<std::string>(), nullptr, 16);
+    auto kernel_it = kernels_.find(handle);
+    if (kernel_it == kernels_.end()) return {{"error", "kernel not compiled in this worker"}};
+    const KernelEntry kernel = kernel_it->second;
+    const MeasureOptions options = measure_options_from_json(request.value("measure", json{}));
+    const bool timed = request.value("time", true);
+
+    json sizes = json::array();
+    for (const json& js : request.at("sizes")) {
+      ProblemSize size{js.at("label").get<std::string>(),
+                       js.at("dims").get<std::vector<std::int64_t>>()};
+      ProblemInstance& data = instance(*task, size);
+      SizeResult r;
+      r.label = size.label;
+      r.dims = size.dims;
+      // Correctness first, on fresh inputs; only a correct kernel is timed.
+      data.reset();
+      kernel(&data.args());
+      const CheckResult check = data.check();
+      r.ok = check.ok;
+      r.max_error = check.max_error;
+      r.tolerance = check.tolerance;
+      r.message = check.message;
+      if (!r.ok) {
+        sizes.push_back(to_json(r));
+        return {{"status", "wrong_result"},
+                {"diagnostic", "size " + size.label + ": " + check.message},
+                {"sizes", sizes}};
+      }
+      if (timed) {
+        std::function<void()> reset;
+        if (task->updates_in_place()) reset = [&] { data.reset(); };
+        r.timing = measure([&] { kernel(&data.args()); }, reset, options);
+      }
+      sizes.push_back(to_json(r));
+    }
+    return {{"status", "ok"}, {"sizes", sizes}};
+  }
+
+  json roofline(const json& request) {
+    const RooflineProbeResult r =
+        probe_roofline(jit(), request.at("max_threads").get<int>(),
+                       request.at("stream_elements").get<std::int64_t>());
+    return {{"threads", r.threads},
+            {"bandwidth", r.bandwidth_bytes_per_s},
+            {"flops", r.flops_per_s},
+            {"target", jit().target_description()}};
+  }
+
+  TaskRegistry tasks_;
+  std::unique_ptr<CpuJit> jit_;
+  std::unordered_map<std::uint64_t, KernelEntry> kernels_;
+  std::map<std::string, std::unique_ptr<ProblemInstance>> instances_;
+};
+
+}  // namespace
+
+int serve_worker(int in_fd, int out_fd) {
+  LineChannel channel(in_fd, out_fd);
+  WorkerService service;
+  std::string line;
+  while (channel.read_line(line) == LineChannel::ReadStatus::line) {
+    json reply;
+    try {
+      reply = service.handle(json::parse(line));
+    } catch (const std::bad_alloc&) {
+      reply = {{"status", "out_of_memory"}, {"diagnostic", "allocation failed in the worker"}};
+    } catch (const std::exception& e) {
+      reply = {{"error", e.what()}};
+    }
+    if (!channel.write_line(reply.dump())) return 1;
+  }
+  return 0;
+}
+
+}  // namespace evojit
