@@ -55,6 +55,10 @@ class Expression {
   Value evaluate(std::span<const Value> slot_values) const;
   // Python truthiness of evaluate().
   bool holds(std::span<const Value> slot_values) const;
+  // The same with slots given by pointer, so a caller holding values elsewhere (a
+  // configuration's parameter values) evaluates without copying them.
+  Value evaluate(std::span<const Value* const> slot_values) const;
+  bool holds(std::span<const Value* const> slot_values) const;
 
  private:
   struct Impl;
