@@ -1,0 +1,155 @@
+#include "cli/commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+#include "cli/progress_line.hpp"
+#include "evaluators/machine_profile.hpp"
+#include "evaluators/worker_pool.hpp"
+#include "kernels/task_registry.hpp"
+#include "runs/run_report.hpp"
+#include "runs/tuning_run.hpp"
+#include "search/strategy.hpp"
+#include "support/error.hpp"
+
+namespace evojit::cli {
+namespace {
+
+int g_exit_code = 0;
+
+struct Registries {
+  TaskRegistry tasks;
+  StrategyRegistry strategies;
+  Registries() {
+    register_builtin_tasks(tasks);
+    register_builtin_strategies(strategies);
+  }
+};
+
+void list_tasks() {
+  Registries r;
+  for (const std::string& name : r.tasks.names()) {
+    const Task& t = r.tasks.get(name);
+    std::printf("%-10s %s\n", name.c_str(), t.summary().c_str());
+    std::printf("%-10s parameters:", "");
+    for (const Parameter& p : t.space().parameters()) std::printf(" %s", p.name.c_str());
+    std::printf("\n%-10s training sizes:", "");
+    for (const ProblemSize& s : t.training_sizes()) std::printf(" %s", s.label.c_str());
+    std::printf("; held-out:");
+    for (const ProblemSize& s : t.held_out_sizes()) std::printf(" %s", s.label.c_str());
+    std::printf("\n");
+  }
+  std::printf("\nstrategies:\n");
+  for (const auto& [name, summary] : r.strategies.list()) {
+    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
+  }
+}
+
+void print_profile(const MachineProfile& p) {
+  std::printf("machine   %s (id %s)\n", p.cpu_model.c_str(), p.machine_id.c_str());
+  std::printf("target    %s\n", p.target.c_str());
+  std::printf("threads   bandwidth (GB/s)   FP32 FMA (GFLOP/s)\n");
+  for (std::size_t i = 0; i < p.threads.size(); ++i) {
+    std::printf("%7d   %16.2f   %18.2f\n", p.threads[i], p.bandwidth_bytes_per_s[i] / 1e9,
+                p.flops_per_s[i] / 1e9);
+  }
+  std::printf("peak      %16.2f   %18.2f   (ridge point %.2f FLOP/byte)\n",
+              p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9,
+              p.peak_flops() / p.peak_bandwidth());
+}
+
+void add_roofline(CLI::App& app) {
+  auto* cmd = app.add_subcommand("roofline", "Measure this machine's bandwidth and FMA peak");
+  auto path = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
+  cmd->add_option("--profile", *path, "Profile file (default: the user's cache directory)");
+  cmd->add_flag("--force", *force, "Measure again even if a profile exists");
+  cmd->callback([path, force] {
+    const std::filesystem::path where = path->empty() ? default_profile_path() : *path;
+    std::optional<MachineProfile> profile;
+    if (!*force) profile = load_machine_profile(where);
+    if (profile) {
+      std::printf("profile   %s (measured %s; --force to measure again)\n", where.c_str(),
+                  profile->measured_at.c_str());
+    } else {
+      std::fprintf(stderr, "measuring memory bandwidth and FMA peak for 1..all cores...\n");
+      WorkerPool pool(1);
+      profile = measure_machine_profile(pool);
+      save_machine_profile(*profile, where);
+      std::printf("profile   %s (saved)\n", where.c_str());
+    }
+    print_profile(*profile);
+  });
+}
+
+void add_run(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
+  auto config = std::make_shared<RunConfig>();
+  auto params_text = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto profile_path = std::make_shared<std::string>();
+  cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)")->required();
+  cmd->add_option("--strategy", config->strategy, "Search strategy")->capture_default_str();
+  cmd->add_option("--strategy-params", *params_text, "Strategy parameters as a JSON object");
+  cmd->add_option("--budget", config->budget_evaluations, "Evaluations (distinct candidates)")
+      ->capture_default_str();
+  cmd->add_option("--time-budget", config->budget_seconds, "Wall-clock seconds (0: none)");
+  cmd->add_option("--seed", config->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--out", *out, "Run directory (default runs/<task>-<strategy>-<time>)");
+  cmd->add_option("--set", config->overrides, "Pin a parameter: NAME=VALUE (repeatable)");
+  cmd->add_option("--constraint", config->constraints, "Extra restriction (repeatable)");
+  cmd->add_option("--workers", config->workers, "Worker processes")->capture_default_str();
+  cmd->add_option("--max-seconds-per-size", config->measure.max_seconds,
+                  "Timing cap per size and candidate")
+      ->capture_default_str();
+  cmd->add_option("--profile", *profile_path, "Machine profile file");
+  cmd->callback([config, params_text, out, profile_path] {
+    if (!params_text->empty()) {
+      try {
+        config->strategy_params = nlohmann::json::parse(*params_text);
+      } catch (const nlohmann::json::exception& e) {
+        throw_input_error(std::string("not JSON: ") + e.what(), "--strategy-params",
+                          "e.g. --strategy-params '{\"population\": 32}'");
+      }
+    }
+    config->out_dir = *out;
+    config->profile_path = *profile_path;
+    Registries r;
+    RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
+    bool measured = false;
+    if (!std::filesystem::exists(profile_path->empty() ? default_profile_path()
+                                                       : std::filesystem::path(*profile_path))) {
+      std::fprintf(stderr, "no machine profile yet: measuring the roofline first...\n");
+    }
+    const MachineProfile profile = ensure_machine_profile(config->profile_path, &measured);
+    ProgressLine line(isatty(STDERR_FILENO));
+    const RunOutcome outcome =
+        execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
+    line.finish();
+    std::cout << format_run_report(outcome.dir);
+  });
+}
+
+void add_show(CLI::App& app) {
+  auto* cmd = app.add_subcommand("show", "Summarize a run directory");
+  auto dir = std::make_shared<std::string>();
+  cmd->add_option("run", *dir, "Run directory")->required();
+  cmd->callback([dir] { std::cout << format_run_report(*dir); });
+}
+
+}  // namespace
+
+void add_commands(CLI::App& app) {
+  app.add_subcommand("tasks", "List the tasks and strategies")->callback(list_tasks);
+  add_roofline(app);
+  add_run(app);
+  add_show(app);
+}
+
+int exit_code() { return g_exit_code; }
+
+}  // namespace evojit::cli

@@ -1,0 +1,98 @@
+#include "runs/run_plan.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+std::string utc_stamp() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  return text;
+}
+
+}  // namespace
+
+ParameterSpace restrict_space(const ParameterSpace& space, const std::vector<std::string>& overrides,
+                              const std::vector<std::string>& constraints) {
+  ParameterSpace restricted = space;
+  for (const std::string& item : overrides) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw_input_error("malformed parameter override '" + item + "'", "--set",
+                        "write NAME=VALUE, e.g. --set UNROLL=4");
+    }
+    const std::string name = item.substr(0, eq);
+    if (!restricted.find(name)) {
+      std::string known;
+      for (const Parameter& p : space.parameters()) known += (known.empty() ? "" : ", ") + p.name;
+      throw_input_error("unknown parameter '" + name + "'", "--set " + item,
+                        "parameters of this task: " + known);
+    }
+    restricted = restricted.with_fixed(name, parse_value(item.substr(eq + 1)));
+  }
+  if (!constraints.empty()) restricted = restricted.with_constraints(constraints);
+  return restricted;
+}
+
+void require_fresh_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw_input_error("output path exists and is not a directory", dir.string(),
+                      "choose another --out");
+  }
+  if (!std::filesystem::is_empty(dir, ec)) {
+    throw_input_error("output directory exists and is not empty", dir.string(),
+                      "choose another --out, or `evojit show` the run that is there");
+  }
+}
+
+RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
+                 const StrategyRegistry& strategies) {
+  RunPlan plan;
+  plan.config = config;
+  if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
+    throw_input_error("the run has no budget", "--budget",
+                      "give a number of evaluations and/or --time-budget seconds");
+  }
+  if (config.workers == 0) throw_input_error("at least one worker is needed", "--workers");
+  plan.task = &tasks.get(config.task);
+  plan.space = restrict_space(plan.task->space(), config.overrides, config.constraints);
+  if (!plan.space.has_valid_point()) {
+    throw_input_error("the parameter space has no valid point", "task " + config.task,
+                      "the overrides and constraints exclude every configuration; relax them");
+  }
+
+  // The seed is the naive kernel with the user's pins applied; if the extra
+  // constraints exclude it, the strategy starts from a random valid point.
+  auto bindings = plan.task->space().bindings(plan.task->seed());
+  for (const Parameter& p : plan.space.parameters()) {
+    if (p.values.size() == 1) bindings[p.name] = p.values.front();
+  }
+  try {
+    Config seed = plan.space.from_bindings(bindings);
+    if (plan.space.is_valid(seed)) plan.seed = seed;
+  } catch (const InputError&) {
+    // The pinned value is not in the seed's list: no seed.
+  }
+
+  StrategyContext context;
+  context.space = &plan.space;
+  context.seed = plan.seed;
+  context.params = config.strategy_params;
+  plan.strategy = strategies.create(config.strategy, context);
+
+  plan.out_dir = config.out_dir.empty()
+                     ? std::filesystem::path("runs") /
+                           (config.task + "-" + config.strategy + "-" + utc_stamp())
+                     : config.out_dir;
+  require_fresh_directory(plan.out_dir);
+  return plan;
+}
+
+}  // namespace evojit

@@ -1,0 +1,38 @@
+// Everything a run needs, resolved and validated from a RunConfig before a single
+// file is written: the task, the (restricted) space, the start point, the strategy
+// and the output directory. Any user error surfaces here as one InputError, so a bad
+// command line leaves nothing behind.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "kernels/task_registry.hpp"
+#include "runs/run_config.hpp"
+#include "search/strategy.hpp"
+
+namespace evojit {
+
+struct RunPlan {
+  RunConfig config;
+  const Task* task = nullptr;
+  ParameterSpace space;          // the task's space with overrides and constraints applied
+  std::optional<Config> seed;    // the naive kernel, adjusted to the overrides, if valid
+  std::unique_ptr<Strategy> strategy;
+  std::filesystem::path out_dir;
+};
+
+RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
+                 const StrategyRegistry& strategies);
+
+// Applies "NAME=VALUE" overrides and extra constraints to a space; throws
+// InputError (malformed override, unknown parameter, value not allowed) or
+// ExpressionError (constraint does not parse; the column is in the message).
+ParameterSpace restrict_space(const ParameterSpace& space, const std::vector<std::string>& overrides,
+                              const std::vector<std::string>& constraints);
+
+// Throws InputError when `dir` exists and is not an empty directory.
+void require_fresh_directory(const std::filesystem::path& dir);
+
+}  // namespace evojit

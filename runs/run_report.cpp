@@ -1,0 +1,130 @@
+#include "runs/run_report.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "runs/journal.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+using nlohmann::json;
+
+json read_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return nullptr;
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw_input_error(std::string("not valid JSON: ") + e.what(), path.string());
+  }
+}
+
+std::string format(const char* fmt, double a) {
+  char text[64];
+  std::snprintf(text, sizeof text, fmt, a);
+  return text;
+}
+
+std::string seconds_text(double s) {
+  if (s <= 0.0) return "-";
+  if (s < 1e-3) return format("%.2f us", s * 1e6);
+  if (s < 1.0) return format("%.3f ms", s * 1e3);
+  return format("%.3f s", s);
+}
+
+void size_table(std::ostringstream& out, const json& evaluation) {
+  out << "    size              time         cv      roofline     fraction\n";
+  for (const json& s : evaluation.value("sizes", json::array())) {
+    char line[200];
+    const json timing = s.value("timing", json::object());
+    std::snprintf(line, sizeof line, "    %-16s  %-11s  %5.1f%%  %-11s  %7.3f%s\n",
+                  s.value("label", "").c_str(),
+                  seconds_text(timing.value("median_s", 0.0)).c_str(),
+                  100.0 * timing.value("cv", 0.0),
+                  seconds_text(s.value("roofline_s", 0.0)).c_str(), s.value("fraction", 0.0),
+                  s.value("ok", false) ? "" : "  WRONG");
+    out << line;
+  }
+}
+
+}  // namespace
+
+std::string format_run_report(const std::filesystem::path& dir) {
+  const json run = read_json_file(dir / "run.json");
+  if (run.is_null()) {
+    throw_input_error("not a run directory (no run.json)", dir.string(),
+                      "give the directory `evojit run` wrote, e.g. runs/triad-...");
+  }
+  const std::vector<json> journal = std::filesystem::exists(dir / "journal.jsonl")
+                                        ? read_journal(dir / "journal.jsonl")
+                                        : std::vector<json>{};
+  const json summary = read_json_file(dir / "summary.json");
+  const json best = read_json_file(dir / "best" / "best.json");
+  const json& config = run.at("config");
+
+  std::ostringstream out;
+  out << "run        " << dir.string() << "\n";
+  out << "task       " << config.value("task", "") << "\n";
+  out << "strategy   " << config.value("strategy", "") << "  (seed " << config.value("seed", 0)
+      << ")\n";
+  const json profile = run.value("machine_profile", json::object());
+  out << "machine    " << profile.value("cpu_model", "") << ": "
+      << format("%.1f GB/s", profile.value("peak_bandwidth_bytes_per_s", 0.0) / 1e9) << ", "
+      << format("%.1f GFLOP/s", profile.value("peak_flops_per_s", 0.0) / 1e9) << "\n";
+
+  std::map<std::string, int> statuses;
+  double best_fitness = 0.0;
+  for (const json& r : journal) {
+    ++statuses[r.value("status", "?")];
+    best_fitness = std::max(best_fitness, r.value("fitness", 0.0));
+  }
+  out << "evaluations " << journal.size();
+  if (!statuses.empty()) {
+    out << "  (";
+    bool first = true;
+    for (const auto& [status, count] : statuses) {
+      out << (first ? "" : ", ") << status << " " << count;
+      first = false;
+    }
+    out << ")";
+  }
+  out << "\n";
+  if (summary.is_null()) {
+    out << "state      interrupted: no summary.json (the run did not finish)\n";
+  } else {
+    out << "stopped    " << summary.value("stop_reason", "") << " after "
+        << format("%.1f s", summary.value("elapsed_s", 0.0)) << "\n";
+    if (summary.contains("seed_fitness")) {
+      out << "seed       fitness " << format("%.4f", summary.at("seed_fitness").get<double>())
+          << " (the naive kernel)\n";
+    }
+  }
+  out << "best       fitness " << format("%.4f", best_fitness)
+      << " (geometric mean of fraction of roofline over training sizes)\n";
+  if (!best.is_null() && best.contains("canonical")) {
+    out << "           " << best.value("canonical", "") << "\n";
+    if (best.contains("training")) {
+      out << "  training sizes:\n";
+      size_table(out, best.at("training"));
+    }
+    if (best.contains("held_out")) {
+      const json& h = best.at("held_out");
+      out << "  held-out sizes (scored once, never seen by the search):\n";
+      size_table(out, h.at("evaluation"));
+      out << "  held-out verdict: " << h.value("verdict", "") << "  (held-out "
+          << format("%.4f", h.value("held_out_fitness", 0.0)) << " vs training "
+          << format("%.4f", h.value("training_fitness", 0.0)) << ", ratio "
+          << format("%.2f", h.value("ratio", 0.0)) << ")\n";
+      if (!h.value("note", "").empty()) out << "  " << h.value("note", "") << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace evojit

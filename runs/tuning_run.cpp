@@ -1,0 +1,139 @@
+#include "runs/tuning_run.hpp"
+
+#include <fstream>
+
+#include "evaluators/cpu_evaluator.hpp"
+#include "evaluators/evaluation_json.hpp"
+#include "evaluators/worker_pool.hpp"
+#include "runs/journal.hpp"
+#include "support/atomic_file.hpp"
+#include "support/hash.hpp"
+
+namespace evojit {
+namespace {
+
+using nlohmann::json;
+
+json bindings_json(const ParameterSpace& space, const Config& c) {
+  json j = json::object();
+  for (std::size_t i = 0; i < space.size(); ++i) {
+    std::visit([&](const auto& v) { j[space.parameters()[i].name] = v; }, space.value(c, i));
+  }
+  return j;
+}
+
+json journal_record(const ParameterSpace& space, const EvaluationRecord& r, double best) {
+  return {{"id", r.id},
+          {"genome", bindings_json(space, r.config)},
+          {"canonical", space.canonical(r.config)},
+          {"structural_hash", hash_hex(space.structural_hash(r.config))},
+          {"code_hash", hash_hex(r.evaluation.compile.code_hash)},
+          {"status", to_string(r.evaluation.status)},
+          {"fitness", r.evaluation.fitness},
+          {"best_fitness", best},
+          {"elapsed_s", r.elapsed_s},
+          {"evaluation", to_json(r.evaluation)}};
+}
+
+}  // namespace
+
+json evojit_versions() {
+  return {{"evojit", EVOJIT_VERSION},
+          {"llvm", EVOJIT_LLVM_VERSION},
+          {"compiler", __VERSION__},
+          {"cxx_standard", __cplusplus}};
+}
+
+MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured) {
+  const std::filesystem::path where = path.empty() ? default_profile_path() : path;
+  if (measured) *measured = false;
+  if (auto loaded = load_machine_profile(where)) return *loaded;
+  WorkerPool pool(1);
+  MachineProfile profile = measure_machine_profile(pool);
+  save_machine_profile(profile, where);
+  if (measured) *measured = true;
+  return profile;
+}
+
+RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
+                       const std::function<void(const RunProgress&)>& progress) {
+  const RunConfig& config = plan.config;
+  RunOutcome outcome;
+  outcome.dir = plan.out_dir;
+  std::filesystem::create_directories(plan.out_dir / "best");
+
+  write_file_atomically(plan.out_dir / "run.json",
+                        json{{"config", to_json(config)},
+                             {"machine_profile", to_json(profile)},
+                             {"versions", evojit_versions()},
+                             {"seed", config.seed},
+                             {"space",
+                              {{"parameters", plan.space.size()},
+                               {"cartesian_points", plan.space.cartesian_size()}}},
+                             {"training_sizes", plan.task->training_sizes().size()},
+                             {"held_out_sizes", plan.task->held_out_sizes().size()}}
+                                .dump(2) +
+                            "\n");
+
+  WorkerPool pool(config.workers);
+  RooflineFitness fitness(profile);
+  CpuEvaluatorOptions options;
+  options.measure = config.measure;
+  CpuEvaluator evaluator(*plan.task, plan.space, plan.task->training_sizes(), pool, fitness,
+                         options);
+
+  Budget budget;
+  budget.evaluations = config.budget_evaluations;
+  budget.seconds = config.budget_seconds;
+  EvolveLoop loop(*plan.strategy, evaluator, budget);
+  JournalWriter journal(plan.out_dir / "journal.jsonl");
+  double best = 0.0;
+  loop.on_evaluation([&](const EvaluationRecord& r) {
+    best = std::max(best, r.evaluation.fitness);
+    if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
+    journal.append(journal_record(plan.space, r, best));
+  });
+  if (progress) {
+    loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
+      progress({done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(),
+                budget.seconds});
+    });
+  }
+  Rng rng(config.seed);
+  outcome.result = loop.run(rng);
+
+  json best_json = json::object();
+  if (outcome.result.best) {
+    const Config& winner = outcome.result.best->config;
+    std::ofstream(plan.out_dir / "best" / "kernel.cpp") << evaluator.source(winner);
+    const Evaluation held = evaluator.evaluate_on(winner, plan.task->held_out_sizes());
+    outcome.held_out = judge_held_out(outcome.result.best->fitness, held, config.collapse_ratio);
+    best_json = {{"id", outcome.result.best->id},
+                 {"genome", bindings_json(plan.space, winner)},
+                 {"canonical", plan.space.canonical(winner)},
+                 {"fitness", outcome.result.best->fitness},
+                 {"held_out", to_json(*outcome.held_out)}};
+    // The training figures are the journal's record of that evaluation.
+    for (const json& record : read_journal(plan.out_dir / "journal.jsonl")) {
+      if (record.at("id") == outcome.result.best->id) {
+        best_json["training"] = record.at("evaluation");
+      }
+    }
+  }
+  write_file_atomically(plan.out_dir / "best" / "best.json", best_json.dump(2) + "\n");
+
+  json summary = {{"evaluations", outcome.result.evaluations},
+                  {"duplicates_skipped", outcome.result.duplicates},
+                  {"elapsed_s", outcome.result.elapsed_s},
+                  {"stop_reason", outcome.result.stop_reason},
+                  {"best_fitness", outcome.result.best ? outcome.result.best->fitness : 0.0}};
+  if (outcome.seed_fitness) summary["seed_fitness"] = *outcome.seed_fitness;
+  if (outcome.held_out) {
+    summary["held_out_verdict"] = outcome.held_out->verdict;
+    summary["held_out_fitness"] = outcome.held_out->held_out_fitness;
+  }
+  write_file_atomically(plan.out_dir / "summary.json", summary.dump(2) + "\n");
+  return outcome;
+}
+
+}  // namespace evojit

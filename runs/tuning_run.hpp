@@ -1,0 +1,49 @@
+// A tuning run end to end: machine profile, run directory, the evolve loop with its
+// journal, the best kernel written out, and the held-out verdict.
+//
+//   runs/<name>/run.json        config, machine profile, versions, seed
+//   runs/<name>/journal.jsonl   one line per evaluation
+//   runs/<name>/best/kernel.cpp the best kernel source, parameters bound
+//   runs/<name>/best/best.json  its per-size figures and the held-out verdict
+//   runs/<name>/summary.json    how the run ended
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "evaluators/machine_profile.hpp"
+#include "runs/held_out.hpp"
+#include "runs/run_plan.hpp"
+#include "search/evolve.hpp"
+
+namespace evojit {
+
+struct RunProgress {
+  std::size_t evaluations = 0;
+  std::size_t budget = 0;  // 0 = no evaluation limit
+  double best_fitness = 0.0;
+  double elapsed_s = 0.0;
+  double budget_seconds = 0.0;
+};
+
+struct RunOutcome {
+  std::filesystem::path dir;
+  EvolveResult result;
+  std::optional<HeldOutVerdict> held_out;
+  std::optional<double> seed_fitness;  // when the seed was evaluated
+};
+
+// Loads the machine profile from `path` (default location when empty), measuring
+// and saving it first when missing. `measured` is set when it had to measure.
+MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured = nullptr);
+
+RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
+                       const std::function<void(const RunProgress&)>& progress = {});
+
+// Versions recorded in run.json.
+nlohmann::json evojit_versions();
+
+}  // namespace evojit
