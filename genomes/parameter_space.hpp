@@ -34,6 +34,11 @@ class ParameterSpace {
 
   const std::vector<Parameter>& parameters() const { return parameters_; }
   const std::vector<Expression>& constraints() const { return constraints_; }
+  const std::vector<std::string>& constraint_texts() const { return constraint_texts_; }
+  // For each constraint, the sorted indices of the parameters it reads.
+  const std::vector<std::vector<std::size_t>>& constraint_parameters() const {
+    return constraint_params_;
+  }
   std::size_t size() const { return parameters_.size(); }
   // Index of the parameter called `name`, or nullopt.
   std::optional<std::size_t> find(const std::string& name) const;
@@ -85,6 +90,10 @@ class ParameterSpace {
   // For each constraint, the parameter indices it reads; and for each position in
   // the assignment order, the constraints that become decidable there.
   std::vector<std::vector<std::size_t>> constraint_params_;
+  std::vector<std::size_t> order_;                   // assignment order used by sample()
+  std::vector<std::vector<std::size_t>> checks_at_;  // per position in order_
+  std::vector<std::size_t> initial_checks_;          // constraints reading no parameter
+  std::vector<std::size_t> by_name_;                 // parameter indices sorted by name
 };
 
 }  // namespace evojit
