@@ -18,6 +18,15 @@ class Evaluator {
   virtual const ParameterSpace& space() const = 0;
   // Never throws for a failing candidate: failures are an EvalStatus with a diagnostic.
   virtual Evaluation evaluate(const Config& config) = 0;
+  // A cheaper evaluation for multi-fidelity search: fidelity 0 is evaluate(); 1, 2, ...
+  // are cheaper (fewer or smaller sizes, fewer repetitions), up to fidelity_levels()-1.
+  // Backends without cheaper levels keep the defaults: one level, and the search
+  // loop then evaluates every fidelity as a full one (and caches it as such).
+  virtual Evaluation evaluate_at(const Config& config, std::size_t fidelity) {
+    (void)fidelity;
+    return evaluate(config);
+  }
+  virtual std::size_t fidelity_levels() const { return 1; }
   // How many evaluations can usefully run at once (workers); 1 means serial.
   virtual std::size_t concurrency() const { return 1; }
   // Seconds of (real or simulated) tuning time charged so far. A replay backend

@@ -1,9 +1,9 @@
 #include "search/evolve.hpp"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
+#include <algorithm>
+
+#include "search/evaluation_pool.hpp"
+#include "support/hash.hpp"
 
 namespace evojit {
 
@@ -18,19 +18,31 @@ Scored default_score(const Config& config, const Evaluation& evaluation) {
 EvolveLoop::EvolveLoop(Strategy& strategy, Evaluator& evaluator, Budget budget)
     : strategy_(strategy), evaluator_(evaluator), budget_(budget) {}
 
+std::uint64_t EvolveLoop::cache_key(const Config& config, std::size_t fidelity) const {
+  // Full-fidelity keys are the plain structural hash, the key journals and the
+  // persistent cache know.
+  const std::uint64_t h = evaluator_.space().structural_hash(config);
+  return fidelity == 0 ? h : hash_combine(h, fidelity);
+}
+
+std::size_t EvolveLoop::effective_fidelity(std::size_t requested) const {
+  return std::min(requested, std::max<std::size_t>(1, evaluator_.fidelity_levels()) - 1);
+}
+
 void EvolveLoop::preload(const std::vector<EvaluationRecord>& history) {
   for (const EvaluationRecord& r : history) {
-    remember(r.config, r.evaluation, r.id);
+    remember(r.config, r.fidelity, r.evaluation, r.id);
     ++evaluations_;
   }
 }
 
-Scored EvolveLoop::remember(const Config& config, const Evaluation& evaluation,
-                            std::uint64_t id) {
+Scored EvolveLoop::remember(const Config& config, std::size_t fidelity,
+                            const Evaluation& evaluation, std::uint64_t id) {
   Scored s = score_(config, evaluation);
   s.id = id;
-  seen_[evaluator_.space().structural_hash(config)] = s;
-  if (s.ok && (!best_ || s.fitness > best_->fitness)) best_ = s;
+  s.fidelity = fidelity;
+  seen_[cache_key(config, fidelity)] = s;
+  if (fidelity == 0 && s.ok && (!best_ || s.fitness > best_->fitness)) best_ = s;
   return s;
 }
 
@@ -41,49 +53,37 @@ bool EvolveLoop::budget_left() const {
   return true;
 }
 
-namespace {
-
-// Finished evaluations handed from the evaluation threads to the loop's thread.
-struct Finished {
-  Config config;
-  Evaluation evaluation;
-  std::uint64_t id;
-};
-
-}  // namespace
-
 EvolveResult EvolveLoop::run(Rng& rng) {
   const std::size_t width = std::max<std::size_t>(1, evaluator_.concurrency());
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::deque<Finished> finished;
-  std::unordered_map<std::uint64_t, std::thread> threads;  // by evaluation id
+  EvaluationPool pool(evaluator_, width);
   std::size_t in_flight = 0;
   std::size_t duplicate_streak = 0;
-  // Configurations asked for while an identical one is still being evaluated: they
+  // Proposals made while an identical one (same key) is still being evaluated: they
   // are told the same score once it arrives.
   std::unordered_map<std::uint64_t, std::vector<Config>> waiting_duplicates;
   std::unordered_map<std::uint64_t, bool> running;
-  EvolveResult result;
 
   auto tell_one = [&](const Scored& s) {
     strategy_.tell(std::span<const Scored>(&s, 1));
     if (progress_) progress_(evaluations_, best_);
   };
 
-  auto finish = [&](Finished f) {
-    const std::uint64_t h = evaluator_.space().structural_hash(f.config);
-    Scored s = remember(f.config, f.evaluation, f.id);
-    running.erase(h);
-    if (observer_) observer_({f.id, f.config, f.evaluation, s, evaluator_.elapsed_s()});
+  auto finish = [&](EvaluationPool::Done d) {
+    const std::uint64_t key = cache_key(d.job.config, d.job.fidelity);
+    Scored s = remember(d.job.config, d.job.fidelity, d.evaluation, d.job.id);
+    running.erase(key);
+    if (observer_) {
+      observer_({d.job.id, d.job.config, d.job.fidelity, d.evaluation, s, evaluator_.elapsed_s()});
+    }
     tell_one(s);
-    if (auto it = waiting_duplicates.find(h); it != waiting_duplicates.end()) {
-      for (Config& c : it->second) {
-        Scored d = s;
-        d.config = std::move(c);
-        tell_one(d);
-      }
+    if (auto it = waiting_duplicates.find(key); it != waiting_duplicates.end()) {
+      std::vector<Config> waiting = std::move(it->second);
       waiting_duplicates.erase(it);
+      for (Config& c : waiting) {
+        Scored dup = s;
+        dup.config = std::move(c);
+        tell_one(dup);
+      }
     }
   };
 
@@ -93,64 +93,51 @@ EvolveResult EvolveLoop::run(Rng& rng) {
                            duplicate_streak < budget_.max_duplicate_streak &&
                            (!budget_.evaluations || evaluations_ + in_flight < budget_.evaluations);
     if (can_start && in_flight < width) {
-      std::vector<Config> asked = strategy_.ask(rng, width - in_flight);
+      std::vector<Proposal> asked = strategy_.propose(rng, width - in_flight);
       if (asked.empty() && in_flight == 0) strategy_dry = true;
-      for (Config& c : asked) {
-        const std::uint64_t h = evaluator_.space().structural_hash(c);
-        if (auto it = seen_.find(h); it != seen_.end()) {
+      for (Proposal& p : asked) {
+        const std::size_t fidelity = effective_fidelity(p.fidelity);
+        const std::uint64_t key = cache_key(p.config, fidelity);
+        if (auto it = seen_.find(key); it != seen_.end()) {
           ++duplicates_;
           ++duplicate_streak;
-          Scored d = it->second;
-          d.config = std::move(c);
-          tell_one(d);
+          Scored dup = it->second;
+          dup.config = std::move(p.config);
+          tell_one(dup);
           continue;
         }
-        if (running.count(h)) {
+        if (running.count(key)) {
           ++duplicates_;
           ++duplicate_streak;
-          waiting_duplicates[h].push_back(std::move(c));
+          waiting_duplicates[key].push_back(std::move(p.config));
           continue;
         }
+        // Over budget: the rest of this batch is dropped (the strategy re-asks after
+        // a restore, and nothing else will be asked in this run).
         if (budget_.evaluations && evaluations_ + in_flight >= budget_.evaluations) break;
         duplicate_streak = 0;
-        running[h] = true;
+        running[key] = true;
         const std::uint64_t id = evaluations_ + in_flight;
         ++in_flight;
         if (width == 1) {
-          Evaluation e = evaluator_.evaluate(c);
+          Evaluation e = evaluator_.evaluate_at(p.config, fidelity);
           --in_flight;
           ++evaluations_;
-          finish({std::move(c), std::move(e), id});
+          finish({{std::move(p.config), fidelity, id}, std::move(e)});
         } else {
-          threads.emplace(id, std::thread([&, c, id] {
-            Evaluation e = evaluator_.evaluate(c);
-            std::lock_guard lock(mutex);
-            finished.push_back({c, std::move(e), id});
-            ready.notify_one();
-          }));
+          pool.submit({std::move(p.config), fidelity, id});
         }
       }
       if (width == 1 || !asked.empty()) continue;
     }
     if (in_flight == 0) break;
-    Finished f;
-    {
-      std::unique_lock lock(mutex);
-      ready.wait(lock, [&] { return !finished.empty(); });
-      f = std::move(finished.front());
-      finished.pop_front();
-    }
+    EvaluationPool::Done d = pool.next();
     --in_flight;
     ++evaluations_;
-    // The thread has handed its result over and is exiting; join it so threads do
-    // not pile up over a long run.
-    if (auto it = threads.find(f.id); it != threads.end()) {
-      it->second.join();
-      threads.erase(it);
-    }
-    finish(std::move(f));
+    finish(std::move(d));
   }
 
+  EvolveResult result;
   result.best = best_;
   result.evaluations = evaluations_;
   result.duplicates = duplicates_;

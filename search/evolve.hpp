@@ -4,6 +4,15 @@
 // its earlier score is told again, and it does not count against the budget), and
 // overlapping evaluations when the evaluator allows several at once (results are
 // told as they arrive, so steady-state strategies never wait for a generation).
+//
+// Fidelity (multi-fidelity strategies, Strategy::propose): the cache is keyed on
+// (configuration, fidelity), since a cheap score is not a full one. A fidelity the
+// evaluator does not have is evaluated at its cheapest level (fidelity_levels()-1),
+// which is the full one for most backends: a strategy's "cheap then full" pair then
+// costs one evaluation, the second answered from the cache. Every distinct
+// evaluation counts as one against the evaluation budget, whatever its fidelity:
+// the count stays what the journal shows; what cheapness saves shows in the time
+// budget. Only full-fidelity results can become the run's best.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +38,7 @@ struct Budget {
 struct EvaluationRecord {
   std::uint64_t id = 0;  // 0-based count of distinct evaluations
   Config config;
+  std::size_t fidelity = 0;  // as evaluated (0 = full)
   Evaluation evaluation;
   Scored scored;
   double elapsed_s = 0.0;  // evaluator time when it finished
@@ -67,8 +77,11 @@ class EvolveLoop {
   EvolveResult run(Rng& rng);
 
  private:
-  Scored remember(const Config& config, const Evaluation& evaluation, std::uint64_t id);
+  Scored remember(const Config& config, std::size_t fidelity, const Evaluation& evaluation,
+                  std::uint64_t id);
   bool budget_left() const;
+  std::uint64_t cache_key(const Config& config, std::size_t fidelity) const;
+  std::size_t effective_fidelity(std::size_t requested) const;
 
   Strategy& strategy_;
   Evaluator& evaluator_;
@@ -76,7 +89,7 @@ class EvolveLoop {
   ScoreFunction score_ = default_score;
   std::function<void(const EvaluationRecord&)> observer_;
   std::function<void(std::size_t, const std::optional<Scored>&)> progress_;
-  std::unordered_map<std::uint64_t, Scored> seen_;  // structural hash -> score
+  std::unordered_map<std::uint64_t, Scored> seen_;  // cache_key -> score
   std::optional<Scored> best_;
   std::size_t evaluations_ = 0;
   std::size_t duplicates_ = 0;

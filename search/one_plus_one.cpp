@@ -36,6 +36,13 @@ void OnePlusOne::tell(std::span<const Scored> results) {
   }
 }
 
+void OnePlusOne::immigrate(std::span<const Scored> migrants) {
+  if (!parent_) return;
+  for (const Scored& m : migrants) {
+    if (m.ok && (!parent_->ok || m.fitness > parent_->fitness)) parent_ = m;
+  }
+}
+
 nlohmann::json OnePlusOne::save() const {
   nlohmann::json state;
   state["child_in_flight"] = child_in_flight_;

@@ -21,6 +21,8 @@ class OnePlusOne final : public Strategy {
   void tell(std::span<const Scored> results) override;
   nlohmann::json save() const override;
   void restore(const nlohmann::json& state) override;
+  // A migrant strictly better than the parent replaces it.
+  void immigrate(std::span<const Scored> migrants) override;
 
   const std::optional<Scored>& parent() const { return parent_; }
 

@@ -6,6 +6,11 @@
 //
 // Fitness is maximized; a failed evaluation has fitness 0 and ok == false.
 // Multi-objective strategies read `objectives` (all minimized).
+//
+// Fidelity: 0 is a full evaluation; 1, 2, ... are cheaper, less trustworthy ones
+// (smaller sizes, fewer repetitions: Evaluator::evaluate_at decides). Only strategies
+// that override propose() ask for anything but full fidelity (EvoPress-style
+// multi-fidelity selection); the fidelity of each result comes back in Scored.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +33,17 @@ struct Scored {
   double fitness = 0.0;
   std::vector<double> objectives;  // minimized; empty for single-objective runs
   bool ok = false;
-  std::uint64_t id = 0;  // evaluation number assigned by the loop (0-based)
+  std::uint64_t id = 0;      // evaluation number assigned by the loop (0-based)
+  std::size_t fidelity = 0;  // 0 = full evaluation; see the header comment
 };
+
+// A configuration to evaluate at a fidelity (0 = full).
+struct Proposal {
+  Config config;
+  std::size_t fidelity = 0;
+};
+
+class StrategyRegistry;
 
 class Strategy {
  public:
@@ -38,6 +52,8 @@ class Strategy {
   // Up to `n` configurations to evaluate next (at least one unless the strategy is
   // waiting for outstanding results, e.g. (1+1) with its one child in flight).
   virtual std::vector<Config> ask(Rng& rng, std::size_t n) = 0;
+  // What the evolve loop calls: ask() at full fidelity unless overridden.
+  virtual std::vector<Proposal> propose(Rng& rng, std::size_t n);
   virtual void tell(std::span<const Scored> results) = 0;
   // The strategy's state as JSON and back, for checkpoints. The population and
   // anything needed to continue identically must be in it.
@@ -45,6 +61,9 @@ class Strategy {
   virtual void restore(const nlohmann::json& state) = 0;
   // For multi-objective strategies: the current non-dominated set.
   virtual std::vector<Scored> pareto_front() const { return {}; }
+  // Individuals from another population (island-model migration). Population
+  // strategies take them in as if they had evaluated them; the default ignores them.
+  virtual void immigrate(std::span<const Scored> /*migrants*/) {}
 };
 
 // What a strategy is built from: the space, the start point (a task's seed; may be
@@ -54,6 +73,9 @@ struct StrategyContext {
   const ParameterSpace* space = nullptr;
   std::optional<Config> seed;
   nlohmann::json params = nlohmann::json::object();
+  // Set by StrategyRegistry::create, so that composite strategies (islands) can
+  // build the strategies they are made of by name. Valid during the factory call.
+  const StrategyRegistry* registry = nullptr;
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>(const StrategyContext&)>;

@@ -75,14 +75,26 @@ const nlohmann::json* StrategyParams::object(const std::string& key) const {
   return v;
 }
 
+std::vector<std::string> StrategyParams::text_list(const std::string& key) const {
+  const nlohmann::json* v = get(key);
+  if (!v) return {};
+  if (!v->is_array()) fail(key, "an array of strings");
+  std::vector<std::string> out;
+  for (const nlohmann::json& item : *v) {
+    if (!item.is_string()) fail(key, "an array of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 void StrategyParams::reject_unknown() const {
   for (auto it = params_.begin(); it != params_.end(); ++it) {
     if (!used_.count(it.key())) {
       std::string known;
       for (const std::string& k : used_) known += (known.empty() ? "" : ", ") + k;
-      throw_input_error("unknown parameter", strategy_ + ": /" + it.key(),
-                        known.empty() ? "this strategy takes no parameters"
-                                      : "known parameters: " + known);
+      throw_input_error(
+          "unknown parameter", strategy_ + ": /" + it.key(),
+          known.empty() ? "this strategy takes no parameters" : "known parameters: " + known);
     }
   }
 }
@@ -92,16 +104,16 @@ nlohmann::json config_to_json(const Config& c) { return c.index; }
 Config config_from_json(const nlohmann::json& j, const ParameterSpace& space) {
   Config c;
   if (!j.is_array() || j.size() != space.size()) {
-    throw_input_error("configuration does not match the space (" +
-                          std::to_string(space.size()) + " parameters)",
-                      "checkpoint");
+    throw_input_error(
+        "configuration does not match the space (" + std::to_string(space.size()) + " parameters)",
+        "checkpoint");
   }
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto v = j[i].get<std::uint32_t>();
     if (v >= space.parameters()[i].values.size()) {
-      throw_input_error("value index out of range for parameter '" +
-                            space.parameters()[i].name + "'",
-                        "checkpoint");
+      throw_input_error(
+          "value index out of range for parameter '" + space.parameters()[i].name + "'",
+          "checkpoint");
     }
     c.index.push_back(v);
   }
@@ -113,7 +125,8 @@ nlohmann::json scored_to_json(const Scored& s) {
           {"fitness", s.fitness},
           {"objectives", s.objectives},
           {"ok", s.ok},
-          {"id", s.id}};
+          {"id", s.id},
+          {"fidelity", s.fidelity}};
 }
 
 Scored scored_from_json(const nlohmann::json& j, const ParameterSpace& space) {
@@ -123,6 +136,7 @@ Scored scored_from_json(const nlohmann::json& j, const ParameterSpace& space) {
   s.objectives = j.value("objectives", std::vector<double>{});
   s.ok = j.at("ok").get<bool>();
   s.id = j.value("id", std::uint64_t{0});
+  s.fidelity = j.value("fidelity", std::size_t{0});
   return s;
 }
 

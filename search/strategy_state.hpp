@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,8 @@ class StrategyParams {
   bool boolean(const std::string& key, bool fallback) const;
   std::string text(const std::string& key, const std::string& fallback) const;
   const nlohmann::json* object(const std::string& key) const;
+  // An array of strings (e.g. parameter names); empty when absent.
+  std::vector<std::string> text_list(const std::string& key) const;
   // Throws InputError naming the first key no getter asked for (a typo, say).
   void reject_unknown() const;
 
