@@ -20,6 +20,8 @@ constexpr double kTolerance = 1e-6;
 // vector type so any element offset is valid; ALIGN_HINT switches to the naturally
 // aligned type, which is sound because buffers are 64-byte aligned and every vector
 // access starts at a multiple of VEC (chunks start at multiples of CHUNK >= 4096).
+// NONTEMPORAL stores need aligned addresses, so without ALIGN_HINT the loop first
+// peels scalar elements until the output is aligned.
 constexpr const char* kTemplate = R"(// triad: a[i] = b[i] + s * c[i]
 #if !defined(VEC) || !defined(UNROLL) || !defined(THREADS) || !defined(CHUNK) || \
     !defined(NONTEMPORAL) || !defined(ALIGN_HINT)
@@ -32,13 +34,16 @@ typedef float evojit_vf __attribute__((ext_vector_type(VEC), may_alias));
 #else
 typedef float evojit_vf __attribute__((ext_vector_type(VEC), aligned(4), may_alias));
 #endif
+// Streaming stores compile to movnt only at naturally aligned addresses.
+typedef float evojit_vf_aligned __attribute__((ext_vector_type(VEC), may_alias));
 #else
 typedef float evojit_vf;
+typedef float evojit_vf_aligned;
 #endif
 
 static inline void evojit_store(float* p, evojit_vf v) {
 #if NONTEMPORAL
-  __builtin_nontemporal_store(v, (evojit_vf*)p);
+  __builtin_nontemporal_store((evojit_vf_aligned)v, (evojit_vf_aligned*)p);
 #else
   *(evojit_vf*)p = v;
 #endif
@@ -48,6 +53,12 @@ static inline void evojit_triad_range(float* __restrict a, const float* __restri
                                       const float* __restrict c, float s, evojit_i64 lo,
                                       evojit_i64 hi) {
   evojit_i64 i = lo;
+#if NONTEMPORAL && VEC > 1
+  // Peel until a + i is vector aligned (never runs when ALIGN_HINT holds).
+  for (; i < hi && (__UINTPTR_TYPE__)(a + i) % (VEC * sizeof(float)) != 0; ++i) {
+    a[i] = b[i] + s * c[i];
+  }
+#endif
 #if VEC > 1 || UNROLL > 1
   for (; i + VEC * UNROLL <= hi; i += VEC * UNROLL) {
 #pragma clang loop unroll(full)
