@@ -69,7 +69,8 @@ void add_roofline(CLI::App& app) {
   cmd->add_option("--profile", *path, "Profile file (default: the user's cache directory)");
   cmd->add_flag("--force", *force, "Measure again even if a profile exists");
   cmd->callback([path, force] {
-    const std::filesystem::path where = path->empty() ? default_profile_path() : *path;
+    const std::filesystem::path where =
+        path->empty() ? default_profile_path() : std::filesystem::path(*path);
     std::optional<MachineProfile> profile;
     if (!*force) profile = load_machine_profile(where);
     if (profile) {
