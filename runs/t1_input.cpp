@@ -58,7 +58,9 @@ class PythonList {
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
-  [[noreturn]] void fail(std::string message) const { throw ListError{std::move(message), pos_ + 1}; }
+  [[noreturn]] void fail(std::string message) const {
+    throw ListError{std::move(message), pos_ + 1};
+  }
 
   std::vector<Value> parse_range() {
     pos_ += 5;
@@ -109,9 +111,10 @@ class PythonList {
     std::size_t start = pos_;
     if (c == '-' || c == '+') ++pos_;
     bool is_float = false;
-    while (std::isdigit(static_cast<unsigned char>(peek())) || peek() == '.' || peek() == 'e' ||
-           peek() == 'E' || peek() == '_' ||
-           ((peek() == '-' || peek() == '+') && (text_[pos_ - 1] == 'e' || text_[pos_ - 1] == 'E'))) {
+    while (
+        std::isdigit(static_cast<unsigned char>(peek())) || peek() == '.' || peek() == 'e' ||
+        peek() == 'E' || peek() == '_' ||
+        ((peek() == '-' || peek() == '+') && (text_[pos_ - 1] == 'e' || text_[pos_ - 1] == 'E'))) {
       if (peek() == '.' || peek() == 'e' || peek() == 'E') is_float = true;
       ++pos_;
     }
@@ -125,7 +128,8 @@ class PythonList {
     }
     try {
       std::size_t used = 0;
-      Value v = is_float ? Value{std::stod(number, &used)} : Value{std::int64_t{std::stoll(number, &used)}};
+      Value v = is_float ? Value{std::stod(number, &used)}
+                         : Value{std::int64_t{std::stoll(number, &used)}};
       if (used != number.size()) throw std::invalid_argument(number);
       return v;
     } catch (const std::exception&) {
@@ -217,8 +221,7 @@ Parameter parse_parameter(const json& p, const std::string& where, const std::st
     } catch (const ListError& e) {
       throw_input_error("bad Values of parameter " + name + " at column " +
                             std::to_string(e.column) + ": " + e.message,
-                        at(where, pointer + "/Values"),
-                        "write a list such as \"[16, 32, 64]\"");
+                        at(where, pointer + "/Values"), "write a list such as \"[16, 32, 64]\"");
     }
   } else if (values_it->is_array()) {
     for (std::size_t i = 0; i < values_it->size(); ++i) {
@@ -240,15 +243,15 @@ Parameter parse_parameter(const json& p, const std::string& where, const std::st
   for (std::size_t i = 0; i < raw.size(); ++i) {
     auto v = coerce(raw[i], type);
     if (!v) {
-      throw_input_error("value " + to_string(raw[i], true) + " of parameter " + name +
-                            " is not of Type " + type,
-                        at(where, pointer + "/Values"));
+      throw_input_error(
+          "value " + to_string(raw[i], true) + " of parameter " + name + " is not of Type " + type,
+          at(where, pointer + "/Values"));
     }
     for (const Value& seen : values) {
       if (seen == *v) {
-        throw_input_error("value " + to_string(*v, true) + " of parameter " + name +
-                              " is listed twice",
-                          at(where, pointer + "/Values"));
+        throw_input_error(
+            "value " + to_string(*v, true) + " of parameter " + name + " is listed twice",
+            at(where, pointer + "/Values"));
       }
     }
     values.push_back(std::move(*v));
@@ -270,9 +273,9 @@ Parameter parse_parameter(const json& p, const std::string& where, const std::st
     std::optional<Value> coerced = v ? coerce(*v, type) : std::nullopt;
     std::size_t index = coerced ? param.index_of(*coerced) : Parameter::npos;
     if (index == Parameter::npos) {
-      throw_input_error("Default " + d->dump() + " of parameter " + name +
-                            " is not one of its Values",
-                        at(where, pointer + "/Default"));
+      throw_input_error(
+          "Default " + d->dump() + " of parameter " + name + " is not one of its Values",
+          at(where, pointer + "/Default"));
     }
     param.default_index = index;
   }
@@ -372,7 +375,8 @@ T1Input parse_t1_input(const json& doc, const std::string& where) {
     }
     k.global_size = ks->value("GlobalSize", json());
     k.local_size = ks->value("LocalSize", json());
-    k.arguments = ks->contains("Arguments") ? (*ks)["Arguments"] : ks->value("ArgumentList", json());
+    k.arguments =
+        ks->contains("Arguments") ? (*ks)["Arguments"] : ks->value("ArgumentList", json());
   }
   in.benchmark_config = doc.value("BenchmarkConfig", json());
   return in;

@@ -23,14 +23,14 @@
 namespace evojit {
 
 struct T1KernelSpec {
-  std::string language;     // "CUDA", "OpenCL", ...
+  std::string language;  // "CUDA", "OpenCL", ...
   std::string kernel_name;
   std::string kernel_file;  // as written, relative to the T1 file's folder
   std::vector<std::string> compiler_options;
   nlohmann::json global_size;  // {"X": expr, "Y": expr, "Z": expr}; null when absent
   nlohmann::json local_size;
-  nlohmann::json arguments;    // "Arguments" (or "ArgumentList")
-  nlohmann::json json;         // the whole KernelSpecification object
+  nlohmann::json arguments;  // "Arguments" (or "ArgumentList")
+  nlohmann::json json;       // the whole KernelSpecification object
 };
 
 struct T1Input {

@@ -33,8 +33,7 @@ std::string iso8601_now() {
   char buffer[64];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
   char out[96];
-  std::snprintf(out, sizeof out, "%s.%06lld+00:00", buffer,
-                static_cast<long long>(micros.count()));
+  std::snprintf(out, sizeof out, "%s.%06lld+00:00", buffer, static_cast<long long>(micros.count()));
   return out;
 }
 

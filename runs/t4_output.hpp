@@ -30,7 +30,7 @@ inline constexpr const char* kT4SchemaVersion = "1.0.0";
 struct T4Record {
   std::map<std::string, Value> configuration;
   Evaluation evaluation;
-  std::string timestamp;  // ISO 8601; empty: the time of writing
+  std::string timestamp;            // ISO 8601; empty: the time of writing
   double search_algorithm_s = 0.0;  // time the strategy spent proposing it
   double framework_s = 0.0;         // driver overhead
 };

@@ -1,0 +1,366 @@
+#include "evaluators/kernel_tuner_cache.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include <zlib.h>
+#include <nlohmann/json.hpp>
+
+#include "support/error.hpp"
+#include "support/hash.hpp"
+
+namespace evojit {
+namespace {
+
+using json = nlohmann::json;
+
+// Dense lookup tables up to this many Cartesian points (4 bytes each).
+constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
+
+std::string read_file_text(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    throw_input_error("no such file", file.string(), "give the path of a Kernel Tuner cache file");
+  }
+  // gzread reads plain files unchanged, so one path serves .json and .json.gz.
+  gzFile in = gzopen(file.c_str(), "rb");
+  if (in == nullptr) throw_input_error("cannot open the file", file.string());
+  gzbuffer(in, 1 << 17);
+  std::string text;
+  std::vector<char> buffer(1 << 20);
+  for (;;) {
+    int n = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (n < 0) {
+      int code = 0;
+      std::string message = gzerror(in, &code);
+      gzclose(in);
+      throw_input_error("cannot decompress: " + message, file.string(),
+                        "the file is not a valid gzip stream");
+    }
+    if (n == 0) break;
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  gzclose(in);
+  return text;
+}
+
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Kernel Tuner appends one entry per line and closes the object at the end; a run that
+// was killed leaves "...},\n" or "...}\n" without the closing "}}". Returns the parsed
+// document, trying the text as is first and then the repairs.
+json parse_with_repair(std::string_view text, const std::string& where, bool& repaired) {
+  try {
+    repaired = false;
+    return json::parse(text);
+  } catch (const json::parse_error& first) {
+    std::string base(text);
+    while (!base.empty() &&
+           (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ',')) {
+      base.pop_back();
+    }
+    std::vector<std::string> attempts;
+    if (!base.empty() && base.back() == '}') {
+      attempts.push_back(base + "}");
+      attempts.push_back(base + "}}");
+    }
+    // Cut after the last complete entry ("},") when the text ends inside one.
+    std::size_t cut = base.rfind("},");
+    if (cut != std::string::npos) attempts.push_back(base.substr(0, cut + 1) + "}}");
+    for (const std::string& attempt : attempts) {
+      json doc = json::parse(attempt, nullptr, false);
+      if (!doc.is_discarded() && doc.is_object() && doc.contains("cache")) {
+        repaired = true;
+        return doc;
+      }
+    }
+    throw InputError("not a JSON document: " + std::string(first.what()), where,
+                     "expected a Kernel Tuner cache file (.json or .json.gz)");
+  }
+}
+
+const json& require(const json& object, const char* key, const std::string& where,
+                    const std::string& pointer) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    throw_input_error(std::string("missing \"") + key + "\"", where + "#" + pointer,
+                      "not a Kernel Tuner cache file?");
+  }
+  return *it;
+}
+
+std::optional<Value> to_value(const json& j) {
+  if (j.is_boolean()) return Value{j.get<bool>()};
+  if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
+  if (j.is_number_float()) return Value{j.get<double>()};
+  if (j.is_string()) return Value{j.get<std::string>()};
+  return std::nullopt;
+}
+
+std::optional<double> as_number(const Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+// Values are matched by number (16 == 16.0), strings by text.
+bool same_value(const Value& a, const Value& b) {
+  auto x = as_number(a);
+  auto y = as_number(b);
+  if (x && y) return *x == *y;
+  if (x || y) return false;
+  return std::get<std::string>(a) == std::get<std::string>(b);
+}
+
+std::optional<std::uint32_t> index_in(const std::vector<Value>& list, const Value& v) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (same_value(list[i], v)) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+double number_or_zero(const json& entry, const char* key) {
+  auto it = entry.find(key);
+  if (it == entry.end() || !it->is_number()) return 0.0;
+  return it->get<double>();
+}
+
+CacheEntry parse_entry(const json& e, const std::string& where, const std::string& pointer) {
+  CacheEntry out;
+  const json& time = require(e, "time", where, pointer);
+  if (time.is_string()) {
+    const std::string& s = time.get_ref<const std::string&>();
+    if (s == "CompilationFailedConfig") {
+      out.outcome = CacheOutcome::compilation_failed;
+    } else if (s == "RuntimeFailedConfig") {
+      out.outcome = CacheOutcome::runtime_failed;
+    } else if (s == "InvalidConfig") {
+      out.outcome = CacheOutcome::invalid;
+    } else {
+      throw_input_error("unknown failure \"" + s + "\"", where + "#" + pointer + "/time",
+                        "expected a number (ms), CompilationFailedConfig, RuntimeFailedConfig "
+                        "or InvalidConfig");
+    }
+  } else if (time.is_number()) {
+    out.time_ms = time.get<double>();
+    if (!std::isfinite(out.time_ms) || out.time_ms <= 0.0) {
+      throw_input_error("time must be a positive number of milliseconds",
+                        where + "#" + pointer + "/time");
+    }
+    out.min_ms = out.time_ms;
+    auto times = e.find("times");
+    if (times != e.end() && times->is_array() && !times->empty()) {
+      double sum = 0.0, sum2 = 0.0, lo = std::numeric_limits<double>::infinity();
+      std::size_t n = 0;
+      for (const json& t : *times) {
+        if (!t.is_number()) continue;
+        double x = t.get<double>();
+        sum += x;
+        sum2 += x * x;
+        lo = std::min(lo, x);
+        ++n;
+      }
+      if (n > 0) {
+        double mean = sum / static_cast<double>(n);
+        double var = std::max(0.0, sum2 / static_cast<double>(n) - mean * mean);
+        out.cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
+        out.min_ms = lo;
+        out.repetitions = static_cast<std::uint32_t>(n);
+      }
+    }
+  } else {
+    throw_input_error("time must be a number or a failure string", where + "#" + pointer + "/time");
+  }
+  out.compile_ms = number_or_zero(e, "compile_time");
+  out.verification_ms = number_or_zero(e, "verification_time");
+  out.benchmark_ms = number_or_zero(e, "benchmark_time");
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(CacheOutcome outcome) {
+  switch (outcome) {
+    case CacheOutcome::ok:
+      return "";
+    case CacheOutcome::compilation_failed:
+      return "CompilationFailedConfig";
+    case CacheOutcome::runtime_failed:
+      return "RuntimeFailedConfig";
+    case CacheOutcome::invalid:
+      return "InvalidConfig";
+  }
+  return "";
+}
+
+KernelTunerCache KernelTunerCache::load(const std::filesystem::path& file) {
+  std::string text = read_file_text(file);
+  return parse(text, file.string());
+}
+
+KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::string& where) {
+  KernelTunerCache c;
+  c.source_ = where;
+  json doc = parse_with_repair(text, where, c.repaired_);
+  if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
+
+  c.device_name_ = doc.value("device_name", "");
+  c.kernel_name_ = doc.value("kernel_name", "");
+  c.objective_ = doc.value("objective", "time");
+  if (auto ps = doc.find("problem_size"); ps != doc.end()) {
+    if (ps->is_number_integer()) {
+      c.problem_size_.push_back(ps->get<std::int64_t>());
+    } else if (ps->is_array()) {
+      for (const json& d : *ps) {
+        if (d.is_number_integer()) c.problem_size_.push_back(d.get<std::int64_t>());
+      }
+    }
+  }
+
+  const json& keys = require(doc, "tune_params_keys", where, "");
+  const json& params = require(doc, "tune_params", where, "");
+  if (!keys.is_array() || keys.empty()) {
+    throw_input_error("expected a non-empty list of names", where + "#/tune_params_keys");
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (!keys[k].is_string()) {
+      throw_input_error("expected a name", where + "#/tune_params_keys/" + std::to_string(k));
+    }
+    std::string name = keys[k].get<std::string>();
+    std::string pointer = "/tune_params/" + pointer_token(name);
+    auto list = params.find(name);
+    if (list == params.end() || !list->is_array() || list->empty()) {
+      throw_input_error("expected a non-empty list of values", where + "#" + pointer);
+    }
+    std::vector<Value> values;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto v = to_value((*list)[i]);
+      if (!v) {
+        throw_input_error("expected a number, string or boolean",
+                          where + "#" + pointer + "/" + std::to_string(i));
+      }
+      values.push_back(std::move(*v));
+    }
+    c.keys_.push_back(std::move(name));
+    c.values_.push_back(std::move(values));
+  }
+
+  const json& cache = require(doc, "cache", where, "");
+  if (!cache.is_object()) throw_input_error("expected an object", where + "#/cache");
+  const std::size_t nkeys = c.keys_.size();
+  c.entries_.reserve(cache.size());
+  c.indices_.reserve(cache.size() * nkeys);
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    std::string pointer = "/cache/" + pointer_token(it.key());
+    const json& e = it.value();
+    if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
+    for (std::size_t k = 0; k < nkeys; ++k) {
+      const json& field = require(e, c.keys_[k].c_str(), where, pointer);
+      auto v = to_value(field);
+      std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
+      if (!index) {
+        throw_input_error("value " + field.dump() + " is not in tune_params",
+                          where + "#" + pointer + "/" + pointer_token(c.keys_[k]));
+      }
+      c.indices_.push_back(*index);
+    }
+    c.entries_.push_back(parse_entry(e, where, pointer));
+    if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
+  }
+  c.build_lookup();
+  return c;
+}
+
+std::optional<std::size_t> KernelTunerCache::key_position(const std::string& name) const {
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_[k] == name) return k;
+  }
+  return std::nullopt;
+}
+
+void KernelTunerCache::build_lookup() {
+  const std::size_t nkeys = keys_.size();
+  strides_.assign(nkeys, 0);
+  std::uint64_t product = 1;
+  code_fits_ = true;
+  for (std::size_t k = nkeys; k-- > 0;) {
+    strides_[k] = product;
+    std::uint64_t n = values_[k].size();
+    if (product > std::numeric_limits<std::uint64_t>::max() / n) {
+      code_fits_ = false;
+      break;
+    }
+    product *= n;
+  }
+  dense_.clear();
+  sparse_.clear();
+  const bool dense = code_fits_ && product <= kDenseLimit;
+  if (dense) dense_.assign(product, -1);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    auto index = entry_index(i);
+    std::uint64_t code = 0;
+    if (code_fits_) {
+      for (std::size_t k = 0; k < nkeys; ++k) code += index[k] * strides_[k];
+    } else {
+      code = hash_bytes(index.data(), index.size_bytes());
+    }
+    if (dense) {
+      // A key written twice keeps its last entry, as Python's json.load does.
+      dense_[code] = static_cast<std::int32_t>(i);
+    } else {
+      auto& bucket = sparse_[code];
+      bool replaced = false;
+      for (auto& j : bucket) {
+        auto other = entry_index(j);
+        if (std::equal(other.begin(), other.end(), index.begin())) {
+          j = static_cast<std::uint32_t>(i);
+          replaced = true;
+        }
+      }
+      if (!replaced) bucket.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+}
+
+std::optional<std::size_t> KernelTunerCache::find(std::span<const std::uint32_t> index) const {
+  const std::size_t nkeys = keys_.size();
+  if (index.size() != nkeys) return std::nullopt;
+  std::uint64_t code = 0;
+  if (code_fits_) {
+    for (std::size_t k = 0; k < nkeys; ++k) {
+      if (index[k] >= values_[k].size()) return std::nullopt;
+      code += index[k] * strides_[k];
+    }
+    if (!dense_.empty()) {
+      std::int32_t e = dense_[code];
+      if (e < 0) return std::nullopt;
+      return static_cast<std::size_t>(e);
+    }
+  } else {
+    code = hash_bytes(index.data(), index.size_bytes());
+  }
+  auto it = sparse_.find(code);
+  if (it == sparse_.end()) return std::nullopt;
+  for (std::uint32_t j : it->second) {
+    auto other = entry_index(j);
+    if (std::equal(other.begin(), other.end(), index.begin())) return j;
+  }
+  return std::nullopt;
+}
+
+}  // namespace evojit

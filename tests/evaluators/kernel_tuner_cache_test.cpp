@@ -1,0 +1,189 @@
+#include "evaluators/kernel_tuner_cache.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_SHARED_DATA_DIR) / "spaces";
+
+// A two-parameter cache: a=1,2 and b=8,16, three of the four points recorded.
+const char* kSmallCache = R"({
+"device_name": "Test GPU", "kernel_name": "k", "problem_size": [64, 32],
+"tune_params_keys": ["a", "b"], "tune_params": {"a": [1, 2], "b": [8, 16]},
+"objective": "time",
+"cache": {
+"1,8": {"a": 1, "b": 8, "time": 2.0, "times": [1.0, 3.0], "compile_time": 100.0, "verification_time": 10.0, "benchmark_time": 5.0},
+"1,16": {"a": 1, "b": 16, "time": "CompilationFailedConfig", "compile_time": 50.0, "verification_time": 0, "benchmark_time": 0},
+"2,8": {"a": 2, "b": 8, "time": "InvalidConfig", "compile_time": 0, "verification_time": 0, "benchmark_time": 0}}
+})";
+
+std::filesystem::path write_temp(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / ("evojit_ktc_" + name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::vector<std::uint32_t> index_of(const KernelTunerCache& c, std::vector<double> values) {
+  std::vector<std::uint32_t> index;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const auto& list = c.values()[k];
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (std::get<std::int64_t>(list[i]) == static_cast<std::int64_t>(values[k])) {
+        index.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+  }
+  return index;
+}
+
+struct Expected {
+  const char* file;
+  std::size_t entries;
+  std::size_t ok;
+  std::size_t params;
+  std::size_t compile_failed;
+};
+
+TEST(KernelTunerCache, EveryRecordedSpaceLoadsWithItsEntryCounts) {
+  const Expected expected[] = {
+      {"convolution_milo_A100.json.gz", 4362, 4201, 10, 6},
+      {"convolution_milo_A4000.json.gz", 4362, 4201, 10, 6},
+      {"convolution_milo_A6000.json.gz", 4362, 3889, 10, 252},
+      {"dedispersion_milo_A100.json.gz", 11130, 11130, 8, 0},
+      {"dedispersion_milo_A4000.json.gz", 11130, 11130, 8, 0},
+      {"gemm_RTX_3090.json.gz", 17956, 17956, 15, 0},
+      {"pnpoly_RTX_3090.json.gz", 4092, 3774, 4, 0},
+  };
+  for (const Expected& e : expected) {
+    SCOPED_TRACE(e.file);
+    KernelTunerCache c = KernelTunerCache::load(kSpaces / e.file);
+    EXPECT_EQ(c.size(), e.entries);
+    EXPECT_EQ(c.ok_count(), e.ok);
+    EXPECT_EQ(c.keys().size(), e.params);
+    EXPECT_EQ(c.objective(), "time");
+    EXPECT_FALSE(c.device_name().empty());
+    std::size_t compile_failed = 0, runtime_failed = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      // Every entry is found again through its own index tuple.
+      auto found = c.find(c.entry_index(i));
+      ASSERT_TRUE(found.has_value());
+      EXPECT_EQ(*found, i);
+      compile_failed += c.entry(i).outcome == CacheOutcome::compilation_failed;
+      runtime_failed += c.entry(i).outcome == CacheOutcome::runtime_failed;
+    }
+    EXPECT_EQ(compile_failed, e.compile_failed);
+    EXPECT_EQ(compile_failed + runtime_failed, e.entries - e.ok);
+  }
+}
+
+TEST(KernelTunerCache, LookupReturnsTheRecordedMeasurement) {
+  KernelTunerCache c = KernelTunerCache::load(kSpaces / "pnpoly_RTX_3090.json.gz");
+  EXPECT_EQ(c.kernel_name(), "cn_pnpoly");
+  EXPECT_EQ(c.problem_size(), std::vector<std::int64_t>{20000000});
+  // "0,32,1,0": time 43.55386238098144 ms over 10 runs, the first at 43.2936...
+  auto i = c.find(index_of(c, {0, 32, 1, 0}));
+  ASSERT_TRUE(i.has_value());
+  const CacheEntry& e = c.entry(*i);
+  EXPECT_EQ(e.outcome, CacheOutcome::ok);
+  EXPECT_DOUBLE_EQ(e.time_ms, 43.55386238098144);
+  EXPECT_EQ(e.repetitions, 10u);
+  EXPECT_NEAR(e.min_ms, 43.28633499145508, 1e-12);
+  EXPECT_DOUBLE_EQ(e.compile_ms, 0.03068055957555771);
+  EXPECT_DOUBLE_EQ(e.benchmark_ms, 436.0794024541974);
+  // "3,992,20,2" failed at launch and keeps its class.
+  auto f = c.find(index_of(c, {3, 992, 20, 2}));
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(c.entry(*f).outcome, CacheOutcome::runtime_failed);
+  EXPECT_STREQ(to_string(c.entry(*f).outcome), "RuntimeFailedConfig");
+}
+
+TEST(KernelTunerCache, FailuresKeepTheirClassAndAbsentPointsAreNotFound) {
+  KernelTunerCache c = KernelTunerCache::parse(kSmallCache, "small");
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.ok_count(), 1u);
+  EXPECT_EQ(c.entry(*c.find(std::vector<std::uint32_t>{0, 0})).outcome, CacheOutcome::ok);
+  EXPECT_EQ(c.entry(*c.find(std::vector<std::uint32_t>{0, 1})).outcome,
+            CacheOutcome::compilation_failed);
+  EXPECT_EQ(c.entry(*c.find(std::vector<std::uint32_t>{1, 0})).outcome, CacheOutcome::invalid);
+  EXPECT_FALSE(c.find(std::vector<std::uint32_t>{1, 1}).has_value());
+  EXPECT_FALSE(c.find(std::vector<std::uint32_t>{2, 0}).has_value());  // out of range
+  const CacheEntry& ok = c.entry(*c.find(std::vector<std::uint32_t>{0, 0}));
+  EXPECT_DOUBLE_EQ(ok.cost_ms(), 115.0);
+  EXPECT_DOUBLE_EQ(ok.min_ms, 1.0);
+  EXPECT_DOUBLE_EQ(ok.cv, 0.5);
+  EXPECT_FALSE(c.repaired());
+}
+
+TEST(KernelTunerCache, PlainJsonFileLoadsLikeGzip) {
+  auto path = write_temp("plain.json", kSmallCache);
+  KernelTunerCache c = KernelTunerCache::load(path);
+  EXPECT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.source(), path.string());
+  std::filesystem::remove(path);
+}
+
+TEST(KernelTunerCache, AFileCutShortByAKilledRunIsRepaired) {
+  std::string text = kSmallCache;
+  // Without the closing braces, as Kernel Tuner leaves it mid-run.
+  std::string open = text.substr(0, text.rfind("}}") + 1) + ",\n";
+  KernelTunerCache c = KernelTunerCache::parse(open, "cut");
+  EXPECT_TRUE(c.repaired());
+  EXPECT_EQ(c.size(), 3u);
+  // Cut inside the last entry: the complete entries survive.
+  std::string mid = text.substr(0, text.find("\"2,8\"") + 12);
+  KernelTunerCache d = KernelTunerCache::parse(mid, "mid");
+  EXPECT_TRUE(d.repaired());
+  EXPECT_EQ(d.size(), 2u);
+}
+
+TEST(KernelTunerCache, ErrorsNameTheFileAndTheJsonPointer) {
+  try {
+    KernelTunerCache::load(kSpaces / "no_such_cache.json.gz");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_cache.json.gz"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("no such file"), std::string::npos);
+  }
+  try {
+    KernelTunerCache::parse("this is not json", "bad.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("not a JSON document"), std::string::npos);
+  }
+  try {
+    KernelTunerCache::parse(R"({"tune_params_keys": ["a"], "cache": {}})", "nokeys.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("tune_params"), std::string::npos);
+  }
+  std::string bad_value = kSmallCache;
+  bad_value.replace(bad_value.find("\"a\": 2, \"b\": 8"), 14, "\"a\": 3, \"b\": 8");
+  try {
+    KernelTunerCache::parse(bad_value, "v.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "v.json#/cache/2,8/a");
+  }
+  std::string bad_failure = kSmallCache;
+  bad_failure.replace(bad_failure.find("InvalidConfig"), 13, "WeirdConfig");
+  try {
+    KernelTunerCache::parse(bad_failure, "f.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "f.json#/cache/2,8/time");
+    EXPECT_NE(std::string(e.what()).find("WeirdConfig"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace evojit
