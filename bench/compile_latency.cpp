@@ -181,12 +181,15 @@ std::string first_line_of(const std::vector<std::string>& command, const fs::pat
   return text.substr(0, text.find('\n'));
 }
 
-// One table row: wall median, p10, p90, CPU median, and the ratios to the JIT's.
-void print_row(const std::string& label, const Summary& wall, const Summary& cpu,
+// One table row: wall median, p10, p90, then (for whole methods, not phases) the CPU
+// median and the ratios to the JIT's wall and CPU medians.
+void print_row(const std::string& label, const Summary& wall, const Summary* cpu = nullptr,
                const Summary* jit = nullptr) {
-  std::printf("  %-46s %8.1f %8.1f %8.1f %9.1f", label.c_str(), wall.median, wall.p10, wall.p90,
-              cpu.median);
-  if (jit) std::printf(" %8.2fx %8.2fx", wall.median / jit[0].median, cpu.median / jit[1].median);
+  std::printf("  %-46s %8.1f %8.1f %8.1f", label.c_str(), wall.median, wall.p10, wall.p90);
+  if (cpu) std::printf(" %9.1f", cpu->median);
+  if (cpu && jit) {
+    std::printf(" %8.2fx %8.2fx", wall.median / jit[0].median, cpu->median / jit[1].median);
+  }
   std::printf("\n");
 }
 
@@ -261,14 +264,13 @@ int run(const Options& opt) {
   std::printf("JIT session setup (once per worker, not in the figures): %.1f ms\n\n", setup_ms);
   std::printf("  %-46s %8s %8s %8s %9s %9s %9s\n", "source -> callable (ms)", "wall med", "p10",
               "p90", "CPU med", "wall/JIT", "CPU/JIT");
-  const Summary none;
-  print_row("(a) in-process JIT, total", jit_s[0], jit_s[1], jit_s);
-  print_row("    front end (clang -> IR)", summarize(jit_front), none);
-  print_row("    IR optimisation (O3 pipeline)", summarize(jit_opt), none);
-  print_row("    codegen (IR -> object)", summarize(jit_codegen), none);
-  print_row("    link (ORC, JITDylib, lookup)", summarize(jit_link), none);
-  print_row("(b) g++ -O3 -march=native -shared + dlopen", gxx_s, gxx_cpu, jit_s);
-  print_row("(c) clang++-19 -O3 -march=native -shared + dlopen", clang_s, clang_cpu, jit_s);
+  print_row("(a) in-process JIT, total", jit_s[0], &jit_s[1], jit_s);
+  print_row("    front end (clang -> IR)", summarize(jit_front));
+  print_row("    IR optimisation (O3 pipeline)", summarize(jit_opt));
+  print_row("    codegen (IR -> object)", summarize(jit_codegen));
+  print_row("    link (ORC, JITDylib, lookup)", summarize(jit_link));
+  print_row("(b) g++ -O3 -march=native -shared + dlopen", gxx_s, &gxx_cpu, jit_s);
+  print_row("(c) clang++-19 -O3 -march=native -shared + dlopen", clang_s, &clang_cpu, jit_s);
   const double r_gxx = gxx_s.median / jit_s[0].median, r_clang = clang_s.median / jit_s[0].median;
   std::printf(
       "\n  wall: g++/jit = %.2fx (target >= 2x: %s), clang/jit = %.2fx (target >= 4x: %s)\n", r_gxx,
