@@ -128,10 +128,14 @@ class PythonList {
     }
     try {
       std::size_t used = 0;
-      Value v = is_float ? Value{std::stod(number, &used)}
-                         : Value{std::int64_t{std::stoll(number, &used)}};
-      if (used != number.size()) throw std::invalid_argument(number);
-      return v;
+      if (is_float) {
+        double d = std::stod(number, &used);
+        if (used == number.size()) return Value{d};
+      } else {
+        std::int64_t i = std::stoll(number, &used);
+        if (used == number.size()) return Value{i};
+      }
+      throw std::invalid_argument(number);
     } catch (const std::exception&) {
       pos_ = start;
       fail("bad number '" + number + "'");
