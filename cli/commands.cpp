@@ -57,7 +57,11 @@ void print_profile(const MachineProfile& p) {
     std::printf("%7d   %16.2f   %18.2f\n", p.threads[i], p.bandwidth_bytes_per_s[i] / 1e9,
                 p.flops_per_s[i] / 1e9);
   }
-  std::printf("peak      %16.2f   %18.2f   (ridge point %.2f FLOP/byte)\n",
+  for (const MemoryLevel& level : p.levels) {
+    std::printf("%-5s working set %8.0f KiB: bandwidth %8.2f GB/s\n", level.name.c_str(),
+                level.working_set_bytes / 1024.0, level.peak() / 1e9);
+  }
+  std::printf("peak      %16.2f   %18.2f   (DRAM ridge point %.2f FLOP/byte)\n",
               p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9,
               p.peak_flops() / p.peak_bandwidth());
 }

@@ -32,16 +32,20 @@ double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwi
 
 class RooflineFitness final : public FitnessFunction {
  public:
+  // One memory level: every size is bounded by `peak_bandwidth`.
   RooflineFitness(double peak_flops, double peak_bandwidth);
-  explicit RooflineFitness(const MachineProfile& profile)
-      : RooflineFitness(profile.peak_flops(), profile.peak_bandwidth()) {}
+  // Cache-aware: each size is bounded by the bandwidth of the level its footprint
+  // fits in, so in-cache sizes are not scored against DRAM (fractions stay <= ~1).
+  explicit RooflineFitness(MachineProfile profile);
 
   std::string name() const override { return "roofline"; }
   double score(Evaluation& evaluation, const std::vector<Workload>& workloads) const override;
 
+  // The bandwidth ceiling this fitness uses for a workload.
+  double bandwidth_for(const Workload& w) const;
+
  private:
-  double peak_flops_;
-  double peak_bandwidth_;
+  MachineProfile profile_;
 };
 
 }  // namespace evojit

@@ -45,12 +45,45 @@ std::string utc_now() {
   return text;
 }
 
+nlohmann::json levels_json(const std::vector<MemoryLevel>& levels) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const MemoryLevel& l : levels) {
+    out.push_back({{"name", l.name},
+                   {"working_set_bytes", l.working_set_bytes},
+                   {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}});
+  }
+  return out;
+}
+
+std::vector<MemoryLevel> levels_from_json(const nlohmann::json& j) {
+  std::vector<MemoryLevel> levels;
+  for (const nlohmann::json& l : j) {
+    levels.push_back({l.at("name").get<std::string>(), l.at("working_set_bytes").get<double>(),
+                      l.at("bandwidth_bytes_per_s").get<std::vector<double>>()});
+  }
+  return levels;
+}
+
 }  // namespace
 
 double MachineProfile::peak_bandwidth() const {
   return bandwidth_bytes_per_s.empty()
              ? 0.0
              : *std::max_element(bandwidth_bytes_per_s.begin(), bandwidth_bytes_per_s.end());
+}
+
+double MemoryLevel::peak() const {
+  return bandwidth_bytes_per_s.empty()
+             ? 0.0
+             : *std::max_element(bandwidth_bytes_per_s.begin(), bandwidth_bytes_per_s.end());
+}
+
+double MachineProfile::bandwidth_for(double footprint_bytes) const {
+  double best = peak_bandwidth();
+  for (const MemoryLevel& level : levels) {
+    if (level.working_set_bytes >= footprint_bytes) best = std::max(best, level.peak());
+  }
+  return best;
 }
 
 double MachineProfile::peak_flops() const {
@@ -65,6 +98,7 @@ nlohmann::json to_json(const MachineProfile& p) {
           {"threads", p.threads},
           {"bandwidth_bytes_per_s", p.bandwidth_bytes_per_s},
           {"flops_per_s", p.flops_per_s},
+          {"levels", levels_json(p.levels)},
           {"peak_bandwidth_bytes_per_s", p.peak_bandwidth()},
           {"peak_flops_per_s", p.peak_flops()},
           {"measured_at", p.measured_at},
@@ -81,6 +115,7 @@ MachineProfile machine_profile_from_json(const nlohmann::json& j, const std::str
     p.threads = j.at("threads").get<std::vector<int>>();
     p.bandwidth_bytes_per_s = j.at("bandwidth_bytes_per_s").get<std::vector<double>>();
     p.flops_per_s = j.at("flops_per_s").get<std::vector<double>>();
+    p.levels = levels_from_json(j.value("levels", nlohmann::json::array()));
     p.measured_at = j.value("measured_at", "");
     p.source = j.value("source", "measured");
   } catch (const nlohmann::json::exception& e) {
@@ -150,6 +185,7 @@ MachineProfile measure_machine_profile(WorkerPool& pool) {
   p.threads = reply.body.at("threads").get<std::vector<int>>();
   p.bandwidth_bytes_per_s = reply.body.at("bandwidth").get<std::vector<double>>();
   p.flops_per_s = reply.body.at("flops").get<std::vector<double>>();
+  p.levels = levels_from_json(reply.body.at("levels"));
   p.measured_at = utc_now();
   return p;
 }

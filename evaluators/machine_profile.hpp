@@ -15,6 +15,15 @@ namespace evojit {
 
 class WorkerPool;
 
+// Sustained bandwidth of one level of the memory hierarchy (cache-aware roofline):
+// a kernel whose data fits in L2 is bounded by L2 bandwidth, not DRAM's.
+struct MemoryLevel {
+  std::string name;  // "L1", "L2", "L3", "DRAM"
+  double working_set_bytes = 0.0;
+  std::vector<double> bandwidth_bytes_per_s;  // per thread count
+  double peak() const;
+};
+
 struct MachineProfile {
   std::string machine_id;
   std::string cpu_model;
@@ -23,12 +32,16 @@ struct MachineProfile {
   std::vector<int> threads;
   std::vector<double> bandwidth_bytes_per_s;
   std::vector<double> flops_per_s;
+  std::vector<MemoryLevel> levels;  // smallest working set first; DRAM last
   std::string measured_at;  // ISO 8601 UTC
   std::string source = "measured";  // "measured" or "override"
 
   // The ceilings fitness uses: the best over thread counts.
-  double peak_bandwidth() const;
+  double peak_bandwidth() const;  // DRAM
   double peak_flops() const;
+  // The bandwidth ceiling for a kernel touching `footprint_bytes`: the fastest level
+  // whose measured working set is at least that large (DRAM when none is).
+  double bandwidth_for(double footprint_bytes) const;
 };
 
 nlohmann::json to_json(const MachineProfile& p);

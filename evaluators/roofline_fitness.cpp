@@ -10,12 +10,30 @@ double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwi
   return std::max(w.flops / peak_flops, w.bytes / peak_bandwidth);
 }
 
+namespace {
+
+MachineProfile single_level(double peak_flops, double peak_bandwidth) {
+  MachineProfile p;
+  p.threads = {1};
+  p.flops_per_s = {peak_flops};
+  p.bandwidth_bytes_per_s = {peak_bandwidth};
+  return p;
+}
+
+}  // namespace
+
 RooflineFitness::RooflineFitness(double peak_flops, double peak_bandwidth)
-    : peak_flops_(peak_flops), peak_bandwidth_(peak_bandwidth) {
-  if (!(peak_flops > 0.0) || !(peak_bandwidth > 0.0)) {
+    : RooflineFitness(single_level(peak_flops, peak_bandwidth)) {}
+
+RooflineFitness::RooflineFitness(MachineProfile profile) : profile_(std::move(profile)) {
+  if (!(profile_.peak_flops() > 0.0) || !(profile_.peak_bandwidth() > 0.0)) {
     throw_input_error("roofline peaks must be positive", "machine profile",
                       "run `evojit roofline` to measure this machine");
   }
+}
+
+double RooflineFitness::bandwidth_for(const Workload& w) const {
+  return profile_.bandwidth_for(w.footprint_bytes > 0.0 ? w.footprint_bytes : w.bytes);
 }
 
 double RooflineFitness::score(Evaluation& evaluation,
@@ -27,7 +45,8 @@ double RooflineFitness::score(Evaluation& evaluation,
   bool all_ok = evaluation.status == EvalStatus::ok && !evaluation.sizes.empty();
   for (std::size_t i = 0; i < evaluation.sizes.size(); ++i) {
     SizeResult& r = evaluation.sizes[i];
-    r.roofline_s = roofline_seconds(workloads[i], peak_flops_, peak_bandwidth_);
+    r.roofline_s =
+        roofline_seconds(workloads[i], profile_.peak_flops(), bandwidth_for(workloads[i]));
     const bool timed = r.ok && r.timing.median_s > 0.0;
     r.fraction = timed ? r.roofline_s / r.timing.median_s : 0.0;
     if (!timed) all_ok = false;

@@ -117,7 +117,14 @@ class WorkerService {
     const RooflineProbeResult r =
         probe_roofline(jit(), request.at("max_threads").get<int>(),
                        request.at("stream_elements").get<std::int64_t>());
+    json levels = json::array();
+    for (const BandwidthLevel& l : r.levels) {
+      levels.push_back({{"name", l.name},
+                        {"working_set_bytes", l.working_set_bytes},
+                        {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}});
+    }
     return {{"threads", r.threads},
+            {"levels", levels},
             {"bandwidth", r.bandwidth_bytes_per_s},
             {"flops", r.flops_per_s},
             {"target", jit().target_description()}};

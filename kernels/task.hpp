@@ -27,6 +27,9 @@ struct ProblemSize {
 struct Workload {
   double flops = 0.0;
   double bytes = 0.0;
+  // Bytes of data the kernel touches; it decides which memory level (L1, L2, L3,
+  // DRAM) bounds the bandwidth (cache-aware roofline). 0 means `bytes`.
+  double footprint_bytes = 0.0;
 };
 
 struct CheckResult {
