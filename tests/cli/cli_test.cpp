@@ -1,0 +1,192 @@
+// End-to-end tests of the evojit command: a real (small) tuning run and the
+// bad-input exits. They run the built binary as a user would.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result run_cli(const std::string& args) {
+  const std::string command = std::string(EVOJIT_CLI) + " " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+// A fixed machine profile so the tests do not spend seconds measuring the roofline
+// (the roofline command itself is tested separately).
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("evojit-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    profile_ = dir_ / "profile.json";
+    std::ofstream(profile_) << json{{"machine_id", "test"},
+                                    {"threads", {1}},
+                                    {"bandwidth_bytes_per_s", {10e9}},
+                                    {"flops_per_s", {100e9}},
+                                    {"levels",
+                                     {{{"name", "L2"},
+                                       {"working_set_bytes", 512 * 1024},
+                                       {"bandwidth_bytes_per_s", {80e9}}}}}}
+                                   .dump();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string common() const {
+    return "--profile " + profile_.string() + " --max-seconds-per-size 0.02";
+  }
+
+  fs::path dir_;
+  fs::path profile_;
+};
+
+TEST_F(CliTest, RunWritesACompleteRunDirectory) {
+  const fs::path out = dir_ / "run";
+  const Result r = run_cli("run --task triad --budget 4 --seed 7 --out " + out.string() + " " +
+                           common());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const json run = read_json(out / "run.json");
+  EXPECT_EQ(run["config"]["task"], "triad");
+  EXPECT_EQ(run["seed"], 7);
+  EXPECT_TRUE(run.contains("machine_profile"));
+  EXPECT_TRUE(run["versions"].contains("llvm"));
+
+  std::ifstream journal(out / "journal.jsonl");
+  std::string line;
+  int records = 0;
+  while (std::getline(journal, line)) {
+    const json rec = json::parse(line);
+    EXPECT_EQ(rec["id"], records);
+    EXPECT_TRUE(rec["genome"].contains("VEC"));
+    EXPECT_EQ(rec["structural_hash"].get<std::string>().size(), 16u);
+    EXPECT_TRUE(rec.contains("code_hash"));
+    EXPECT_TRUE(rec.contains("fitness"));
+    EXPECT_EQ(rec["status"], "ok") << rec.dump();
+    EXPECT_EQ(rec["evaluation"]["sizes"].size(), 3u);
+    for (const json& size : rec["evaluation"]["sizes"]) {
+      EXPECT_GT(size["timing"]["median_s"].get<double>(), 0.0);
+      EXPECT_GT(size["fraction"].get<double>(), 0.0);
+    }
+    ++records;
+  }
+  EXPECT_EQ(records, 4);
+
+  const json best = read_json(out / "best" / "best.json");
+  EXPECT_GT(best["fitness"].get<double>(), 0.0);
+  EXPECT_TRUE(best["held_out"]["verdict"] == "pass" || best["held_out"]["verdict"] == "collapse");
+  EXPECT_EQ(best["held_out"]["evaluation"]["sizes"].size(), 1u);
+  std::ifstream kernel(out / "best" / "kernel.cpp");
+  const std::string source((std::istreambuf_iterator<char>(kernel)), {});
+  EXPECT_NE(source.find("evojit_kernel"), std::string::npos);
+  EXPECT_NE(source.find("#define VEC"), std::string::npos);
+
+  const json summary = read_json(out / "summary.json");
+  EXPECT_EQ(summary["evaluations"], 4);
+  EXPECT_EQ(summary["stop_reason"], "evaluation budget");
+  EXPECT_TRUE(summary.contains("seed_fitness"));
+
+  const Result shown = run_cli("show " + out.string());
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_NE(shown.output.find("held-out verdict"), std::string::npos) << shown.output;
+}
+
+TEST_F(CliTest, TasksListsBothTasks) {
+  const Result r = run_cli("tasks");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("triad"), std::string::npos);
+  EXPECT_NE(r.output.find("heat2d"), std::string::npos);
+  EXPECT_NE(r.output.find("one-plus-one"), std::string::npos);
+}
+
+// Every bad input: exit code 2, one clear message, nothing written.
+struct BadInput {
+  const char* name;
+  const char* args;
+  const char* message;
+};
+
+class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(CliBadInput, ExitsWithCode2AndWritesNothing) {
+  const BadInput& c = GetParam();
+  const fs::path out = dir_ / "out";
+  const Result r =
+      run_cli(std::string("run ") + c.args + " --budget 3 --out " + out.string() + " " + common());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(c.message), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out)) << "a bad command line must not create the run directory";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadInput,
+    ::testing::Values(
+        BadInput{"UnknownTask", "--task nosuch", "unknown task 'nosuch'"},
+        BadInput{"UnknownStrategy", "--task triad --strategy nosuch", "unknown strategy 'nosuch'"},
+        BadInput{"MalformedOverride", "--task triad --set VEC", "malformed parameter override"},
+        BadInput{"UnknownOverride", "--task triad --set NOPE=3", "unknown parameter 'NOPE'"},
+        BadInput{"OverrideValueNotAllowed", "--task triad --set VEC=3", "VEC"},
+        BadInput{"ConstraintDoesNotParse", "--task triad --constraint 'VEC * * 2'", "column"},
+        BadInput{"EmptySpace", "--task triad --constraint 'VEC > 1000'", "no valid point"},
+        BadInput{"BadStrategyParams", "--task triad --strategy-params '{nope'", "not JSON"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(CliTest, ExistingNonEmptyOutputDirectoryIsLeftUntouched) {
+  const fs::path out = dir_ / "taken";
+  fs::create_directories(out);
+  std::ofstream(out / "journal.jsonl") << "precious\n";
+  const Result r = run_cli("run --task triad --budget 2 --out " + out.string() + " " + common());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("not empty"), std::string::npos) << r.output;
+  std::ifstream in(out / "journal.jsonl");
+  std::string content((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(content, "precious\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator()), 1);
+}
+
+TEST_F(CliTest, ShowRejectsADirectoryThatIsNotARun) {
+  const Result r = run_cli("show " + dir_.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("not a run directory"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, RooflineMeasuresAndSavesAProfile) {
+  const fs::path path = dir_ / "measured.json";
+  const Result r = run_cli("roofline --profile " + path.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json p = read_json(path);
+  EXPECT_GT(p["peak_bandwidth_bytes_per_s"].get<double>(), 1e8);
+  EXPECT_GT(p["peak_flops_per_s"].get<double>(), 1e8);
+  EXPECT_FALSE(p["levels"].empty());
+  EXPECT_EQ(p["levels"].back()["name"], "DRAM");
+}
+
+}  // namespace
