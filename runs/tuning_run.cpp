@@ -6,6 +6,7 @@
 #include "evaluators/evaluation_json.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "runs/journal.hpp"
+#include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 #include "support/hash.hpp"
 
@@ -87,9 +88,11 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
   budget.seconds = config.budget_seconds;
   EvolveLoop loop(*plan.strategy, evaluator, budget);
   JournalWriter journal(plan.out_dir / "journal.jsonl");
+  std::vector<T4Record> t4_records;
   double best = 0.0;
   loop.on_evaluation([&](const EvaluationRecord& r) {
     best = std::max(best, r.evaluation.fitness);
+    t4_records.push_back({plan.space.bindings(r.config), r.evaluation, iso8601_now(), 0.0, 0.0});
     if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
     journal.append(journal_record(plan.space, r, best));
   });
@@ -121,6 +124,7 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
     }
   }
   write_file_atomically(plan.out_dir / "best" / "best.json", best_json.dump(2) + "\n");
+  write_t4(plan.out_dir / "t4.json", t4_records);
 
   json summary = {{"evaluations", outcome.result.evaluations},
                   {"duplicates_skipped", outcome.result.duplicates},

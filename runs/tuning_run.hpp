@@ -6,6 +6,7 @@
 //   runs/<name>/best/kernel.cpp the best kernel source, parameters bound
 //   runs/<name>/best/best.json  its per-size figures and the held-out verdict
 //   runs/<name>/summary.json    how the run ended
+//   runs/<name>/t4.json         every evaluation in the community's T4 results format
 #pragma once
 
 #include <filesystem>

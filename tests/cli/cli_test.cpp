@@ -109,6 +109,10 @@ TEST_F(CliTest, RunWritesACompleteRunDirectory) {
   EXPECT_NE(source.find("evojit_kernel"), std::string::npos);
   EXPECT_NE(source.find("#define VEC"), std::string::npos);
 
+  const json t4 = read_json(out / "t4.json");
+  EXPECT_TRUE(t4.contains("schema_version"));
+  EXPECT_EQ(t4["results"].size(), 4u);
+
   const json summary = read_json(out / "summary.json");
   EXPECT_EQ(summary["evaluations"], 4);
   EXPECT_EQ(summary["stop_reason"], "evaluation budget");
