@@ -70,9 +70,11 @@ class ToyEvaluator : public Evaluator {
       std::unique_lock lock(overlap_mutex_);
       if (!first_started_) {
         first_started_ = true;
-        overlapped_ =
-            overlap_.wait_for(lock, std::chrono::seconds(10), [&] { return in_flight_ > 1; });
-      } else {
+        overlapped_ = in_flight_ > 1 || overlap_.wait_for(lock, std::chrono::seconds(10),
+                                                          [&] { return another_started_; });
+      } else if (!another_started_) {
+        // Started while the first one is still inside evaluate_at: they overlap.
+        another_started_ = true;
         overlap_.notify_all();
       }
     }
@@ -113,6 +115,7 @@ class ToyEvaluator : public Evaluator {
   std::mutex overlap_mutex_;
   std::condition_variable overlap_;
   bool first_started_ = false;
+  bool another_started_ = false;
   bool overlapped_ = false;
 };
 
