@@ -10,7 +10,7 @@ namespace evojit {
 
 Islands::Islands(const StrategyContext& context) : space_(*context.space) {
   const StrategyParams params(context.params, name());
-  const std::size_t count = params.positive_integer("islands", 4);
+  const std::size_t count = params.positive_integer("islands", 2);
   const std::string strategy = params.text("strategy", "regularized-evolution");
   const nlohmann::json* inner = params.object("params");
   migration_interval_ = params.positive_integer("migration_interval", migration_interval_);

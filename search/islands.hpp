@@ -5,7 +5,7 @@
 // to the island that asked for them. Islands keep diversity that a single
 // population loses; migration shares what one island found.
 //
-// Parameters (JSON): "islands" (default 4), "strategy" (default
+// Parameters (JSON): "islands" (default 2), "strategy" (default
 // "regularized-evolution"), "params" (that strategy's parameters, default {}),
 // "migration_interval" (default 40), "migrants" (default 1). The task's seed goes
 // to island 0 only.

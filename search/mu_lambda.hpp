@@ -10,7 +10,7 @@
 // ("plus"; children win ties, so the search drifts across plateaus) or of the
 // children alone ("comma", lambda >= mu). Identical configurations count once.
 //
-// Parameters (JSON): "mu" (default 4), "lambda" (default 12), "crossover_probability"
+// Parameters (JSON): "mu" (default 2), "lambda" (default 8), "crossover_probability"
 // (default 0.3), "initial_strength" (default 1.5).
 #pragma once
 
@@ -45,8 +45,8 @@ class MuLambda final : public Strategy {
   const ParameterSpace& space_;
   std::optional<Config> seed_;
   bool plus_;
-  std::size_t mu_ = 4;
-  std::size_t lambda_ = 12;
+  std::size_t mu_ = 2;
+  std::size_t lambda_ = 8;
   double crossover_probability_ = 0.3;
   double initial_strength_ = 1.5;
 
