@@ -62,8 +62,7 @@ void print_profile(const MachineProfile& p) {
                 level.working_set_bytes / 1024.0, level.peak() / 1e9);
   }
   std::printf("peak      %16.2f   %18.2f   (DRAM ridge point %.2f FLOP/byte)\n",
-              p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9,
-              p.peak_flops() / p.peak_bandwidth());
+              p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9, p.peak_flops() / p.peak_bandwidth());
 }
 
 void add_roofline(CLI::App& app) {
@@ -92,7 +91,8 @@ void add_roofline(CLI::App& app) {
 }
 
 void add_run(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
+  auto* cmd =
+      app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
   auto config = std::make_shared<RunConfig>();
   auto params_text = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();

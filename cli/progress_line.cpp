@@ -11,7 +11,8 @@ std::string duration_text(double s) {
   if (s < 60) {
     std::snprintf(text, sizeof text, "%.0fs", s);
   } else if (s < 3600) {
-    std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+    std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(s) / 60,
+                  static_cast<int>(s) % 60);
   } else {
     std::snprintf(text, sizeof text, "%dh%02dm", static_cast<int>(s) / 3600,
                   (static_cast<int>(s) / 60) % 60);

@@ -21,7 +21,8 @@ json to_json(const MeasureOptions& o) {
 
 // Turns a worker that timed out or died into the evaluation's failure class.
 void classify_lost_worker(const Reply& reply, const char* phase, Evaluation& e) {
-  const std::string tail = reply.stderr_tail.empty() ? "" : "\nworker stderr:\n" + reply.stderr_tail;
+  const std::string tail =
+      reply.stderr_tail.empty() ? "" : "\nworker stderr:\n" + reply.stderr_tail;
   if (reply.kind == Reply::Kind::timeout) {
     e.status = EvalStatus::timeout;
     e.diagnostic = std::string(phase) + " exceeded its time limit; the worker was killed" + tail;
@@ -33,7 +34,8 @@ void classify_lost_worker(const Reply& reply, const char* phase, Evaluation& e) 
   } else if (reply.signal == SIGKILL) {
     // Nobody here sent it: on Linux that is the out-of-memory killer.
     e.status = EvalStatus::out_of_memory;
-    e.diagnostic = std::string(phase) + ": worker killed (SIGKILL), most likely out of memory" + tail;
+    e.diagnostic =
+        std::string(phase) + ": worker killed (SIGKILL), most likely out of memory" + tail;
   } else if (reply.signal) {
     e.status = EvalStatus::crash;
     e.signal = reply.signal;
@@ -41,8 +43,8 @@ void classify_lost_worker(const Reply& reply, const char* phase, Evaluation& e) 
                    std::to_string(reply.signal) + " (" + strsignal(reply.signal) + ")" + tail;
   } else {
     e.status = EvalStatus::worker_lost;
-    e.diagnostic = std::string(phase) + ": worker exited with code " +
-                   std::to_string(reply.exit_code) + tail;
+    e.diagnostic =
+        std::string(phase) + ": worker exited with code " + std::to_string(reply.exit_code) + tail;
   }
 }
 
@@ -104,8 +106,8 @@ Evaluation CpuEvaluator::evaluate_on(const Config& config, const std::vector<Pro
   for (const ProblemSize& s : sizes) size_list.push_back({{"label", s.label}, {"dims", s.dims}});
   const auto run_timeout =
       options_.run_timeout +
-      std::chrono::milliseconds(static_cast<long long>(
-          4000.0 * options_.measure.max_seconds * static_cast<double>(sizes.size())));
+      std::chrono::milliseconds(static_cast<long long>(4000.0 * options_.measure.max_seconds *
+                                                       static_cast<double>(sizes.size())));
   Reply ran;
   {
     std::lock_guard device(pool_.device_mutex());

@@ -7,29 +7,36 @@ namespace evojit {
 
 const char* to_string(EvalStatus s) {
   switch (s) {
-    case EvalStatus::ok: return "ok";
-    case EvalStatus::compile_error: return "compile_error";
-    case EvalStatus::wrong_result: return "wrong_result";
-    case EvalStatus::crash: return "crash";
-    case EvalStatus::timeout: return "timeout";
-    case EvalStatus::out_of_memory: return "out_of_memory";
-    case EvalStatus::worker_lost: return "worker_lost";
+    case EvalStatus::ok:
+      return "ok";
+    case EvalStatus::compile_error:
+      return "compile_error";
+    case EvalStatus::wrong_result:
+      return "wrong_result";
+    case EvalStatus::crash:
+      return "crash";
+    case EvalStatus::timeout:
+      return "timeout";
+    case EvalStatus::out_of_memory:
+      return "out_of_memory";
+    case EvalStatus::worker_lost:
+      return "worker_lost";
   }
   return "unknown";
 }
 
 EvalStatus eval_status_from_string(const std::string& s) {
-  for (EvalStatus v : {EvalStatus::ok, EvalStatus::compile_error, EvalStatus::wrong_result,
-                       EvalStatus::crash, EvalStatus::timeout, EvalStatus::out_of_memory,
-                       EvalStatus::worker_lost}) {
+  for (EvalStatus v :
+       {EvalStatus::ok, EvalStatus::compile_error, EvalStatus::wrong_result, EvalStatus::crash,
+        EvalStatus::timeout, EvalStatus::out_of_memory, EvalStatus::worker_lost}) {
     if (s == to_string(v)) return v;
   }
   throw_input_error("unknown evaluation status '" + s + "'");
 }
 
 nlohmann::json to_json(const Timing& t) {
-  return {{"median_s", t.median_s}, {"cv", t.cv}, {"repetitions", t.repetitions},
-          {"min_s", t.min_s}};
+  return {
+      {"median_s", t.median_s}, {"cv", t.cv}, {"repetitions", t.repetitions}, {"min_s", t.min_s}};
 }
 
 Timing timing_from_json(const nlohmann::json& j) {
@@ -42,10 +49,14 @@ Timing timing_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const SizeResult& r) {
-  nlohmann::json j = {{"label", r.label},         {"dims", r.dims},
-                      {"ok", r.ok},               {"timing", to_json(r.timing)},
-                      {"max_error", r.max_error}, {"tolerance", r.tolerance},
-                      {"roofline_s", r.roofline_s}, {"fraction", r.fraction}};
+  nlohmann::json j = {{"label", r.label},
+                      {"dims", r.dims},
+                      {"ok", r.ok},
+                      {"timing", to_json(r.timing)},
+                      {"max_error", r.max_error},
+                      {"tolerance", r.tolerance},
+                      {"roofline_s", r.roofline_s},
+                      {"fraction", r.fraction}};
   if (!r.message.empty()) j["message"] = r.message;
   return j;
 }
@@ -65,9 +76,12 @@ SizeResult size_result_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const CompileStats& s) {
-  return {{"frontend_s", s.frontend_s}, {"optimize_s", s.optimize_s},
-          {"codegen_s", s.codegen_s},   {"link_s", s.link_s},
-          {"total_s", s.total_s},       {"cache_hit", s.cache_hit},
+  return {{"frontend_s", s.frontend_s},
+          {"optimize_s", s.optimize_s},
+          {"codegen_s", s.codegen_s},
+          {"link_s", s.link_s},
+          {"total_s", s.total_s},
+          {"cache_hit", s.cache_hit},
           {"code_hash", hash_hex(s.code_hash)}};
 }
 
@@ -84,8 +98,7 @@ CompileStats compile_stats_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const SourceDiagnostic& d) {
-  return {{"line", d.line}, {"column", d.column}, {"severity", d.severity},
-          {"message", d.message}};
+  return {{"line", d.line}, {"column", d.column}, {"severity", d.severity}, {"message", d.message}};
 }
 
 SourceDiagnostic source_diagnostic_from_json(const nlohmann::json& j) {
@@ -94,8 +107,10 @@ SourceDiagnostic source_diagnostic_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const Evaluation& e) {
-  nlohmann::json j = {{"status", to_string(e.status)}, {"fitness", e.fitness},
-                      {"compile", to_json(e.compile)}, {"wall_s", e.wall_s}};
+  nlohmann::json j = {{"status", to_string(e.status)},
+                      {"fitness", e.fitness},
+                      {"compile", to_json(e.compile)},
+                      {"wall_s", e.wall_s}};
   if (!e.diagnostic.empty()) j["diagnostic"] = e.diagnostic;
   if (e.signal) j["signal"] = e.signal;
   j["sizes"] = nlohmann::json::array();

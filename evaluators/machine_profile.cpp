@@ -173,9 +173,9 @@ MachineProfile measure_machine_profile(WorkerPool& pool) {
       {{"op", "roofline"}, {"max_threads", cores}, {"stream_elements", elements}},
       std::chrono::minutes(10));
   if (reply.kind != WorkerProcess::Reply::Kind::ok || reply.body.contains("error")) {
-    throw std::runtime_error("roofline measurement failed in the worker: " +
-                             (reply.body.contains("error") ? reply.body["error"].dump()
-                                                           : reply.stderr_tail));
+    throw std::runtime_error(
+        "roofline measurement failed in the worker: " +
+        (reply.body.contains("error") ? reply.body["error"].dump() : reply.stderr_tail));
   }
   MachineProfile p;
   p.machine_id = this_machine_id();
@@ -197,8 +197,8 @@ std::optional<MachineProfile> load_machine_profile(const std::filesystem::path& 
   try {
     in >> j;
   } catch (const nlohmann::json::exception& e) {
-    throw_input_error(std::string("machine profile is not valid JSON: ") + e.what(),
-                      path.string(), "delete it and run `evojit roofline` to measure again");
+    throw_input_error(std::string("machine profile is not valid JSON: ") + e.what(), path.string(),
+                      "delete it and run `evojit roofline` to measure again");
   }
   return machine_profile_from_json(j, path.string());
 }

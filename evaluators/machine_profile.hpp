@@ -33,7 +33,7 @@ struct MachineProfile {
   std::vector<double> bandwidth_bytes_per_s;
   std::vector<double> flops_per_s;
   std::vector<MemoryLevel> levels;  // smallest working set first; DRAM last
-  std::string measured_at;  // ISO 8601 UTC
+  std::string measured_at;          // ISO 8601 UTC
   std::string source = "measured";  // "measured" or "override"
 
   // The ceilings fitness uses: the best over thread counts.

@@ -131,7 +131,8 @@ RooflineProbeResult probe_roofline(CpuJit& jit, int max_threads, std::int64_t st
     level.working_set_bytes = cache_bytes / 2;
     const auto n = static_cast<std::int64_t>(level.working_set_bytes / (3 * sizeof(float)));
     if (n < 256 || n > stream_elements) continue;
-    const int calls = static_cast<int>(std::max<std::int64_t>(1, (std::int64_t{64} << 20) / (12 * n)));
+    const int calls =
+        static_cast<int>(std::max<std::int64_t>(1, (std::int64_t{64} << 20) / (12 * n)));
     for (int t = 1; t <= max_threads; ++t) {
       KernelArgs args;
       args.buffers[0] = x.get();

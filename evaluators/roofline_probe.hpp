@@ -22,7 +22,7 @@ struct BandwidthLevel {
 };
 
 struct RooflineProbeResult {
-  std::vector<int> threads;                  // 1..max_threads
+  std::vector<int> threads;                   // 1..max_threads
   std::vector<double> bandwidth_bytes_per_s;  // DRAM, per thread count
   std::vector<double> flops_per_s;            // per thread count
   std::vector<BandwidthLevel> levels;         // smallest working set first; DRAM last

@@ -19,7 +19,7 @@
 namespace evojit {
 
 struct WorkerOptions {
-  std::string executable;     // empty: default_worker_executable()
+  std::string executable;                     // empty: default_worker_executable()
   std::size_t address_space_limit_bytes = 0;  // RLIMIT_AS; 0 = unlimited
   std::size_t cpu_seconds_limit = 0;          // RLIMIT_CPU per worker lifetime; 0 = unlimited
 };
@@ -63,7 +63,9 @@ class WorkerPool {
   class Lease {
    public:
     Lease(WorkerPool& pool, std::size_t slot) : pool_(&pool), slot_(slot) {}
-    Lease(Lease&& other) noexcept : pool_(other.pool_), slot_(other.slot_) { other.pool_ = nullptr; }
+    Lease(Lease&& other) noexcept : pool_(other.pool_), slot_(other.slot_) {
+      other.pool_ = nullptr;
+    }
     Lease(const Lease&) = delete;
     ~Lease();
     WorkerProcess& worker() const { return *pool_->workers_[slot_]; }

@@ -114,9 +114,8 @@ class WorkerService {
   }
 
   json roofline(const json& request) {
-    const RooflineProbeResult r =
-        probe_roofline(jit(), request.at("max_threads").get<int>(),
-                       request.at("stream_elements").get<std::int64_t>());
+    const RooflineProbeResult r = probe_roofline(jit(), request.at("max_threads").get<int>(),
+                                                 request.at("stream_elements").get<std::int64_t>());
     json levels = json::array();
     for (const BandwidthLevel& l : r.levels) {
       levels.push_back({{"name", l.name},

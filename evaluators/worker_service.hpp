@@ -3,7 +3,8 @@
 // task's inputs; the driver never runs candidate code. Requests and replies are JSON
 // lines (evaluators/line_channel.hpp):
 //
-//   {"op":"compile","source":S}                     -> {"ok","compile","log","diagnostics","kernel"}
+//   {"op":"compile","source":S}                     ->
+//   {"ok","compile","log","diagnostics","kernel"}
 //   {"op":"run","task":T,"kernel":K,"sizes":[...],
 //    "measure":{...}}                                -> {"status","diagnostic","sizes":[...]}
 //   {"op":"roofline","max_threads":N,"stream_elements":E} -> {"bandwidth":[...],"flops":[...]}

@@ -6,8 +6,7 @@
 
 namespace evojit {
 
-HeldOutVerdict judge_held_out(double training_fitness, Evaluation held_out,
-                              double collapse_ratio) {
+HeldOutVerdict judge_held_out(double training_fitness, Evaluation held_out, double collapse_ratio) {
   HeldOutVerdict v;
   v.training_fitness = training_fitness;
   v.held_out_fitness = held_out.status == EvalStatus::ok ? held_out.fitness : 0.0;

@@ -16,8 +16,8 @@ struct HeldOutVerdict {
   std::string verdict;  // "pass", "fail", "collapse"
   double training_fitness = 0.0;
   double held_out_fitness = 0.0;
-  double ratio = 0.0;   // held_out / training
-  std::string note;     // why, in words
+  double ratio = 0.0;  // held_out / training
+  std::string note;    // why, in words
   Evaluation evaluation;
 };
 

@@ -17,7 +17,8 @@ std::string utc_stamp() {
 
 }  // namespace
 
-ParameterSpace restrict_space(const ParameterSpace& space, const std::vector<std::string>& overrides,
+ParameterSpace restrict_space(const ParameterSpace& space,
+                              const std::vector<std::string>& overrides,
                               const std::vector<std::string>& constraints) {
   ParameterSpace restricted = space;
   for (const std::string& item : overrides) {

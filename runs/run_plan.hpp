@@ -17,8 +17,8 @@ namespace evojit {
 struct RunPlan {
   RunConfig config;
   const Task* task = nullptr;
-  ParameterSpace space;          // the task's space with overrides and constraints applied
-  std::optional<Config> seed;    // the naive kernel, adjusted to the overrides, if valid
+  ParameterSpace space;        // the task's space with overrides and constraints applied
+  std::optional<Config> seed;  // the naive kernel, adjusted to the overrides, if valid
   std::unique_ptr<Strategy> strategy;
   std::filesystem::path out_dir;
 };
@@ -29,7 +29,8 @@ RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
 // Applies "NAME=VALUE" overrides and extra constraints to a space; throws
 // InputError (malformed override, unknown parameter, value not allowed) or
 // ExpressionError (constraint does not parse; the column is in the message).
-ParameterSpace restrict_space(const ParameterSpace& space, const std::vector<std::string>& overrides,
+ParameterSpace restrict_space(const ParameterSpace& space,
+                              const std::vector<std::string>& overrides,
                               const std::vector<std::string>& constraints);
 
 // Throws InputError when `dir` exists and is not an empty directory.

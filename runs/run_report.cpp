@@ -44,11 +44,9 @@ void size_table(std::ostringstream& out, const json& evaluation) {
     char line[200];
     const json timing = s.value("timing", json::object());
     std::snprintf(line, sizeof line, "    %-16s  %-11s  %5.1f%%  %-11s  %7.3f%s\n",
-                  s.value("label", "").c_str(),
-                  seconds_text(timing.value("median_s", 0.0)).c_str(),
-                  100.0 * timing.value("cv", 0.0),
-                  seconds_text(s.value("roofline_s", 0.0)).c_str(), s.value("fraction", 0.0),
-                  s.value("ok", false) ? "" : "  WRONG");
+                  s.value("label", "").c_str(), seconds_text(timing.value("median_s", 0.0)).c_str(),
+                  100.0 * timing.value("cv", 0.0), seconds_text(s.value("roofline_s", 0.0)).c_str(),
+                  s.value("fraction", 0.0), s.value("ok", false) ? "" : "  WRONG");
     out << line;
   }
 }

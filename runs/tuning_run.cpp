@@ -63,18 +63,18 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
   outcome.dir = plan.out_dir;
   std::filesystem::create_directories(plan.out_dir / "best");
 
-  write_file_atomically(plan.out_dir / "run.json",
-                        json{{"config", to_json(config)},
-                             {"machine_profile", to_json(profile)},
-                             {"versions", evojit_versions()},
-                             {"seed", config.seed},
-                             {"space",
-                              {{"parameters", plan.space.size()},
-                               {"cartesian_points", plan.space.cartesian_size()}}},
-                             {"training_sizes", plan.task->training_sizes().size()},
-                             {"held_out_sizes", plan.task->held_out_sizes().size()}}
-                                .dump(2) +
-                            "\n");
+  write_file_atomically(
+      plan.out_dir / "run.json",
+      json{{"config", to_json(config)},
+           {"machine_profile", to_json(profile)},
+           {"versions", evojit_versions()},
+           {"seed", config.seed},
+           {"space",
+            {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
+           {"training_sizes", plan.task->training_sizes().size()},
+           {"held_out_sizes", plan.task->held_out_sizes().size()}}
+              .dump(2) +
+          "\n");
 
   WorkerPool pool(config.workers);
   RooflineFitness fitness(profile);
@@ -98,8 +98,8 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
   });
   if (progress) {
     loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
-      progress({done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(),
-                budget.seconds});
+      progress(
+          {done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(), budget.seconds});
     });
   }
   Rng rng(config.seed);

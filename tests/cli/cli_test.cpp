@@ -70,8 +70,8 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, RunWritesACompleteRunDirectory) {
   const fs::path out = dir_ / "run";
-  const Result r = run_cli("run --task triad --budget 4 --seed 7 --out " + out.string() + " " +
-                           common());
+  const Result r =
+      run_cli("run --task triad --budget 4 --seed 7 --out " + out.string() + " " + common());
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   const json run = read_json(out / "run.json");
@@ -137,6 +137,8 @@ struct BadInput {
   const char* args;
   const char* message;
 };
+
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
 
 class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadInput> {};
 

@@ -1,0 +1,90 @@
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "evaluators/fitness.hpp"
+#include "evaluators/measurement.hpp"
+
+namespace evojit {
+namespace {
+
+SizeResult timed(double seconds) {
+  SizeResult r;
+  r.ok = true;
+  r.timing.median_s = seconds;
+  return r;
+}
+
+TEST(RooflineSeconds, IsTheSlowerOfComputeAndMemory) {
+  // 1 GFLOP at 100 GFLOP/s = 10 ms; 1 GB at 10 GB/s = 100 ms: memory bound.
+  EXPECT_DOUBLE_EQ(roofline_seconds({1e9, 1e9}, 100e9, 10e9), 0.1);
+  // 10 GFLOP, 10 MB: compute bound.
+  EXPECT_DOUBLE_EQ(roofline_seconds({10e9, 10e6}, 100e9, 10e9), 0.1);
+}
+
+TEST(RooflineFitness, GeometricMeanOfFractionsOverSizes) {
+  const RooflineFitness fitness(100e9, 10e9);
+  Evaluation e;
+  e.sizes = {timed(0.2), timed(0.05)};  // roofline 0.1 s each: fractions 0.5 and 2.0
+  const double f = fitness.score(e, {{1e9, 1e9}, {1e9, 1e9}});
+  EXPECT_NEAR(f, 1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(e.sizes[0].roofline_s, 0.1);
+  EXPECT_DOUBLE_EQ(e.sizes[0].fraction, 0.5);
+  EXPECT_DOUBLE_EQ(e.sizes[1].fraction, 2.0);
+}
+
+TEST(RooflineFitness, AnyFailingSizeGivesZero) {
+  const RooflineFitness fitness(100e9, 10e9);
+  Evaluation e;
+  e.sizes = {timed(0.1), timed(0.1)};
+  e.sizes[1].ok = false;
+  EXPECT_EQ(fitness.score(e, {{1e9, 1e9}, {1e9, 1e9}}), 0.0);
+  Evaluation crashed;
+  crashed.status = EvalStatus::crash;
+  crashed.sizes = {timed(0.1)};
+  EXPECT_EQ(fitness.score(crashed, {{1e9, 1e9}}), 0.0);
+}
+
+TEST(RooflineFitness, InCacheSizesAreBoundedByTheirCacheLevel) {
+  MachineProfile p;
+  p.threads = {1};
+  p.flops_per_s = {1e12};
+  p.bandwidth_bytes_per_s = {10e9};
+  p.levels = {{"L2", 1e6, {100e9}}, {"DRAM", 1e9, {10e9}}};
+  const RooflineFitness fitness(p);
+  // 0.5 MB fits in L2: bounded by 100 GB/s; 100 MB only by DRAM's 10 GB/s.
+  EXPECT_DOUBLE_EQ(fitness.bandwidth_for({0, 0.5e6}), 100e9);
+  EXPECT_DOUBLE_EQ(fitness.bandwidth_for({0, 100e6}), 10e9);
+  // The footprint, when given, decides the level rather than the traffic.
+  EXPECT_DOUBLE_EQ(fitness.bandwidth_for({0, 0.5e6, 50e6}), 10e9);
+}
+
+TEST(RooflineFitness, RejectsAProfileWithoutPeaks) {
+  EXPECT_THROW(RooflineFitness(0.0, 10e9), InputError);
+}
+
+TEST(Measurement, SummarizeGivesMedianAndCoefficientOfVariation) {
+  const Timing t = summarize({3.0, 1.0, 2.0, 4.0});
+  EXPECT_DOUBLE_EQ(t.median_s, 2.5);
+  EXPECT_DOUBLE_EQ(t.min_s, 1.0);
+  EXPECT_EQ(t.repetitions, 4);
+  EXPECT_NEAR(t.cv, std::sqrt(5.0 / 3.0) / 2.5, 1e-12);
+}
+
+TEST(Measurement, ResetsBeforeEveryRunAndRespectsTheRepetitionCap) {
+  int resets = 0;
+  int runs = 0;
+  MeasureOptions o;
+  o.warmup = 2;
+  o.min_repetitions = 3;
+  o.max_repetitions = 7;
+  o.target_relative_error = 0.0;  // never "stable": run to the cap
+  o.max_seconds = 100.0;
+  const Timing t = measure([&] { ++runs; }, [&] { ++resets; }, o);
+  EXPECT_EQ(t.repetitions, 7);
+  EXPECT_EQ(runs, 9);
+  EXPECT_EQ(resets, runs);
+}
+
+}  // namespace
+}  // namespace evojit
