@@ -11,6 +11,7 @@
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
+#include "runs/replay_run.hpp"
 #include "runs/run_report.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/strategy.hpp"
@@ -97,7 +98,12 @@ void add_run(CLI::App& app) {
   auto params_text = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto profile_path = std::make_shared<std::string>();
-  cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)")->required();
+  auto replay = std::make_shared<std::string>();
+  auto t1 = std::make_shared<std::string>();
+  cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)");
+  cmd->add_option("--replay", *replay,
+                  "Replay a Kernel Tuner cache file (.json/.json.gz) instead of a task");
+  cmd->add_option("--t1", *t1, "T1 tuning input giving the replayed space's conditions");
   cmd->add_option("--strategy", config->strategy, "Search strategy")->capture_default_str();
   cmd->add_option("--strategy-params", *params_text, "Strategy parameters as a JSON object");
   cmd->add_option("--budget", config->budget_evaluations, "Evaluations (distinct candidates)")
@@ -112,7 +118,7 @@ void add_run(CLI::App& app) {
                   "Timing cap per size and candidate")
       ->capture_default_str();
   cmd->add_option("--profile", *profile_path, "Machine profile file");
-  cmd->callback([config, params_text, out, profile_path] {
+  cmd->callback([config, params_text, out, profile_path, replay, t1] {
     if (!params_text->empty()) {
       try {
         config->strategy_params = nlohmann::json::parse(*params_text);
@@ -124,6 +130,25 @@ void add_run(CLI::App& app) {
     config->out_dir = *out;
     config->profile_path = *profile_path;
     Registries r;
+    if (replay->empty() == config->task.empty()) {
+      throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
+                        "evojit run", "see `evojit tasks` for the tasks");
+    }
+    if (!replay->empty()) {
+      ReplayRunConfig rc;
+      rc.cache_file = *replay;
+      rc.t1_file = *t1;
+      rc.strategy = config->strategy;
+      rc.strategy_params = config->strategy_params;
+      rc.budget_evaluations = config->budget_evaluations;
+      rc.budget_seconds = config->budget_seconds;
+      rc.seed = config->seed;
+      rc.out_dir = config->out_dir;
+      std::filesystem::path dir;
+      execute_replay_run(rc, r.strategies, &dir);
+      std::cout << format_run_report(dir);
+      return;
+    }
     RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
     bool measured = false;
     if (!std::filesystem::exists(profile_path->empty() ? default_profile_path()

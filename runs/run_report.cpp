@@ -68,13 +68,19 @@ std::string format_run_report(const std::filesystem::path& dir) {
 
   std::ostringstream out;
   out << "run        " << dir.string() << "\n";
-  out << "task       " << config.value("task", "") << "\n";
+  if (config.contains("replay")) {
+    out << "replay     " << config.value("replay", "") << " (recorded on "
+        << run.value("recorded_device", "") << ")\n";
+  } else {
+    out << "task       " << config.value("task", "") << "\n";
+  }
   out << "strategy   " << config.value("strategy", "") << "  (seed " << config.value("seed", 0)
       << ")\n";
   const json profile = run.value("machine_profile", json::object());
-  out << "machine    " << profile.value("cpu_model", "") << ": "
-      << format("%.1f GB/s", profile.value("peak_bandwidth_bytes_per_s", 0.0) / 1e9) << ", "
-      << format("%.1f GFLOP/s", profile.value("peak_flops_per_s", 0.0) / 1e9) << "\n";
+  if (!profile.empty())
+    out << "machine    " << profile.value("cpu_model", "") << ": "
+        << format("%.1f GB/s", profile.value("peak_bandwidth_bytes_per_s", 0.0) / 1e9) << ", "
+        << format("%.1f GFLOP/s", profile.value("peak_flops_per_s", 0.0) / 1e9) << "\n";
 
   std::map<std::string, int> statuses;
   double best_fitness = 0.0;
@@ -103,8 +109,13 @@ std::string format_run_report(const std::filesystem::path& dir) {
           << " (the naive kernel)\n";
     }
   }
-  out << "best       fitness " << format("%.4f", best_fitness)
-      << " (geometric mean of fraction of roofline over training sizes)\n";
+  if (config.contains("replay")) {
+    out << "best       fitness " << format("%.4f", best_fitness) << " (1 / recorded time in ms: "
+        << format("%.4f ms", best_fitness > 0 ? 1.0 / best_fitness : 0.0) << ")\n";
+  } else {
+    out << "best       fitness " << format("%.4f", best_fitness)
+        << " (geometric mean of fraction of roofline over training sizes)\n";
+  }
   if (!best.is_null() && best.contains("canonical")) {
     out << "           " << best.value("canonical", "") << "\n";
     if (best.contains("training")) {

@@ -6,37 +6,13 @@
 #include "evaluators/evaluation_json.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "runs/journal.hpp"
+#include "runs/journal_record.hpp"
 #include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 #include "support/hash.hpp"
 
 namespace evojit {
-namespace {
-
 using nlohmann::json;
-
-json bindings_json(const ParameterSpace& space, const Config& c) {
-  json j = json::object();
-  for (std::size_t i = 0; i < space.size(); ++i) {
-    std::visit([&](const auto& v) { j[space.parameters()[i].name] = v; }, space.value(c, i));
-  }
-  return j;
-}
-
-json journal_record(const ParameterSpace& space, const EvaluationRecord& r, double best) {
-  return {{"id", r.id},
-          {"genome", bindings_json(space, r.config)},
-          {"canonical", space.canonical(r.config)},
-          {"structural_hash", hash_hex(space.structural_hash(r.config))},
-          {"code_hash", hash_hex(r.evaluation.compile.code_hash)},
-          {"status", to_string(r.evaluation.status)},
-          {"fitness", r.evaluation.fitness},
-          {"best_fitness", best},
-          {"elapsed_s", r.elapsed_s},
-          {"evaluation", to_json(r.evaluation)}};
-}
-
-}  // namespace
 
 json evojit_versions() {
   return {{"evojit", EVOJIT_VERSION},

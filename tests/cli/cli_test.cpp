@@ -196,3 +196,43 @@ TEST_F(CliTest, RooflineMeasuresAndSavesAProfile) {
 }
 
 }  // namespace
+
+namespace {
+
+const std::string kSpaces = std::string(EVOJIT_SHARED_DATA_DIR) + "/spaces/";
+
+TEST_F(CliTest, ReplayRunWithTheSameSeedGivesTheIdenticalJournal) {
+  std::string journals[2];
+  for (int i = 0; i < 2; ++i) {
+    const fs::path out = dir_ / ("replay" + std::to_string(i));
+    const Result r = run_cli("run --replay " + kSpaces +
+                             "convolution_milo_A100.json.gz --strategy one-plus-one --budget 60 "
+                             "--seed 11 --out " +
+                             out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(out / "journal.jsonl");
+    journals[i].assign((std::istreambuf_iterator<char>(in)), {});
+    const json summary = read_json(out / "summary.json");
+    EXPECT_EQ(summary["evaluations"], 60);
+    EXPECT_GT(summary["simulated_elapsed_s"].get<double>(), 0.0);
+    EXPECT_TRUE(read_json(out / "t4.json").contains("results"));
+  }
+  EXPECT_FALSE(journals[0].empty());
+  EXPECT_EQ(journals[0], journals[1]);
+}
+
+TEST_F(CliTest, ReplayOfAMissingFileIsABadInput) {
+  const fs::path out = dir_ / "replay";
+  const Result r =
+      run_cli("run --replay " + (dir_ / "nope.json.gz").string() + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliTest, RunNeedsATaskOrAReplay) {
+  const Result r = run_cli("run --budget 3");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--task"), std::string::npos);
+}
+
+}  // namespace

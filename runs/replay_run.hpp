@@ -1,0 +1,34 @@
+// A run over a recorded (brute-forced) space, as Kernel Tuner's simulation mode:
+// the Kernel Tuner cache file answers every evaluation, a simulated clock charges
+// what the real tuning would have cost, and the run directory has the same shape as
+// a live run's (run.json, journal.jsonl, best/best.json, summary.json, t4.json). On
+// this deterministic backend the same seed gives the identical journal.
+#pragma once
+
+#include <filesystem>
+
+#include "runs/run_config.hpp"
+#include "search/evolve.hpp"
+#include "search/strategy.hpp"
+
+namespace evojit {
+
+struct ReplayRunConfig {
+  std::filesystem::path cache_file;
+  // T1 file with the space's conditions; empty: found beside the cache by name
+  // (convolution_milo_A100.json.gz -> convolution_milo.json), else the cache's own lists.
+  std::filesystem::path t1_file;
+  std::string strategy = "one-plus-one";
+  nlohmann::json strategy_params = nlohmann::json::object();
+  std::size_t budget_evaluations = 100;
+  double budget_seconds = 0.0;  // simulated tuning time
+  std::uint64_t seed = 1;
+  std::filesystem::path out_dir;  // empty: runs/replay-<cache stem>-<strategy>-<seed>
+};
+
+// Validates everything (files, strategy, output directory) before writing; throws
+// InputError on bad input.
+EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
+                                std::filesystem::path* out_dir = nullptr);
+
+}  // namespace evojit
