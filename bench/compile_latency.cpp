@@ -4,7 +4,8 @@
 //       Kernel Tuner builds C kernels);
 //   (c) clang++-19, the same command.
 // Every repetition compiles a distinct source (a unique trailing comment: same code,
-// different cache key), so no cache answers. Then a code-quality check runs the
+// different cache key), so no cache answers; the three methods take turns within a
+// repetition. Then a code-quality check runs the
 // kernels from (a), (b) and (c) on the task's training sizes: the JIT must keep -O3
 // quality. Prints figures only; it never fails on time.
 //
@@ -213,8 +214,25 @@ int run(const Options& opt) {
     const auto k = jit.compile(variant(source, "warmup", i), evojit::kKernelEntry);
     if (!k.ok) throw std::runtime_error("JIT failed on the " + opt.task + " seed:\n" + k.log);
   }
+  // (b), (c): one warm-up build each (page cache, the compiler binaries).
+  const std::vector<std::string> flags = {"-std=c++20", "-O3", "-march=native", "-shared", "-fPIC"};
+  std::vector<SubprocessCompiler> compilers(2);
+  compilers[0].name = "gxx";
+  compilers[0].command = {"g++"};
+  compilers[1].name = "clangxx";
+  compilers[1].command = {"clang++-19"};
+  for (auto& cc : compilers) {
+    cc.command.insert(cc.command.end(), flags.begin(), flags.end());
+    double ignored = 0;
+    cc.build(dir, variant(source, cc.name + "_warmup", 0), -1, ignored);
+  }
+
+  // The three methods take turns within each repetition, so a change in machine load
+  // (other processes on a shared host) hits them alike.
   std::vector<double> jit_total, jit_cpu, jit_front, jit_opt, jit_codegen, jit_link;
   evojit::KernelEntry jit_entry = nullptr;
+  std::vector<std::vector<double>> sub_ms(2), sub_cpu(2);
+  std::vector<evojit::KernelEntry> sub_entry(2);
   for (int rep = 0; rep < opt.reps; ++rep) {
     const double cpu0 = thread_cpu_ms();
     t0 = Clock::now();
@@ -227,26 +245,10 @@ int run(const Options& opt) {
     jit_codegen.push_back(1e3 * k.stats.codegen_s);
     jit_link.push_back(1e3 * k.stats.link_s);
     jit_entry = reinterpret_cast<evojit::KernelEntry>(k.entry);
-  }
-
-  // (b), (c): one warm-up build each (page cache, the compiler binaries).
-  const std::vector<std::string> flags = {"-std=c++20", "-O3", "-march=native", "-shared", "-fPIC"};
-  std::vector<SubprocessCompiler> compilers(2);
-  compilers[0].name = "gxx";
-  compilers[0].command = {"g++"};
-  compilers[1].name = "clangxx";
-  compilers[1].command = {"clang++-19"};
-  std::vector<std::vector<double>> sub_ms(2), sub_cpu(2);
-  std::vector<evojit::KernelEntry> sub_entry(2);
-  for (std::size_t c = 0; c < compilers.size(); ++c) {
-    auto& cc = compilers[c];
-    cc.command.insert(cc.command.end(), flags.begin(), flags.end());
-    double ignored = 0;
-    cc.build(dir, variant(source, cc.name + "_warmup", 0), -1, ignored);
-    for (int rep = 0; rep < opt.reps; ++rep) {
+    for (std::size_t c = 0; c < compilers.size(); ++c) {
       double cpu = 0;
       t0 = Clock::now();
-      sub_entry[c] = cc.build(dir, variant(source, cc.name, rep), rep, cpu);
+      sub_entry[c] = compilers[c].build(dir, variant(source, compilers[c].name, rep), rep, cpu);
       sub_ms[c].push_back(ms_since(t0));
       sub_cpu[c].push_back(cpu);
     }

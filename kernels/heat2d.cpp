@@ -158,10 +158,8 @@ extern "C" void evojit_kernel(const evojit_args* args) {
   float* dst = v;
 #if FUSE_STEPS == 1
   // The fixed boundary, into v once: sweeps write interior cells only.
-  for (evojit_i64 x = 0; x < g.nx; ++x) {
-    v[x] = u[x];
-    v[(g.ny - 1) * g.nx + x] = u[(g.ny - 1) * g.nx + x];
-  }
+  __builtin_memcpy(v, u, g.nx * sizeof(float));
+  __builtin_memcpy(v + (g.ny - 1) * g.nx, u + (g.ny - 1) * g.nx, g.nx * sizeof(float));
   for (evojit_i64 y = 1; y + 1 < g.ny; ++y) {
     v[y * g.nx] = u[y * g.nx];
     v[y * g.nx + g.nx - 1] = u[y * g.nx + g.nx - 1];
@@ -183,11 +181,11 @@ extern "C" void evojit_kernel(const evojit_args* args) {
   if (src != u) {  // an odd number of sweeps left the field in v
     const evojit_i64 cells = g.ny * g.nx;
 #if THREADS == 1
-    for (evojit_i64 i = 0; i < cells; ++i) u[i] = src[i];
+    __builtin_memcpy(u, src, cells * sizeof(float));
 #else
     const float* from = src;
     evojit::parallel_for(THREADS, 0, cells, [&](evojit_i64 lo, evojit_i64 hi) {
-      for (evojit_i64 i = lo; i < hi; ++i) u[i] = from[i];
+      __builtin_memcpy(u + lo, from + lo, (hi - lo) * sizeof(float));
     });
 #endif
   }
