@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "evaluators/evaluation_json.hpp"
+#include "evaluators/worker_limits.hpp"
 
 namespace evojit {
 namespace {
@@ -19,23 +20,50 @@ json to_json(const MeasureOptions& o) {
           {"max_seconds", o.max_seconds}};
 }
 
-// Turns a worker that timed out or died into the evaluation's failure class.
+// Turns a worker that timed out or died into the evaluation's failure class. Every
+// way a worker can end maps to exactly one class:
+//   missed its wall-clock deadline, or SIGXCPU (its CPU budget)   -> timeout
+//   exit code kWorkerExitOutOfMemory (died after a failed allocation),
+//   SIGKILL that the driver did not send (the kernel's OOM killer),
+//   or SIGSEGV/SIGBUS/SIGABRT with peak RSS near its memory limit -> out_of_memory
+//   any other signal                                              -> crash (signal)
+//   any other exit                                                -> worker_lost
 void classify_lost_worker(const Reply& reply, const char* phase, Evaluation& e) {
   const std::string tail =
       reply.stderr_tail.empty() ? "" : "\nworker stderr:\n" + reply.stderr_tail;
+  const std::string memory =
+      " (peak RSS " + std::to_string(reply.peak_rss_bytes >> 20) + " MiB" +
+      (reply.memory_limit_bytes
+           ? ", limit " + std::to_string(reply.memory_limit_bytes >> 20) + " MiB)"
+           : ")");
   if (reply.kind == Reply::Kind::timeout) {
     e.status = EvalStatus::timeout;
     e.diagnostic = std::string(phase) + " exceeded its time limit; the worker was killed" + tail;
     return;
   }
+  // Driver-side evidence that does not rely on the worker's word: a crash at the
+  // memory limit is the allocation failure's consequence, not a bug of its own.
+  const bool at_memory_limit =
+      reply.memory_limit_bytes > 0 && reply.peak_rss_bytes >= reply.memory_limit_bytes / 10 * 9;
+  const bool memory_signal =
+      reply.signal == SIGSEGV || reply.signal == SIGBUS || reply.signal == SIGABRT;
   if (reply.signal == SIGXCPU) {
     e.status = EvalStatus::timeout;
     e.diagnostic = std::string(phase) + " exceeded the worker's CPU time limit" + tail;
+  } else if (reply.exit_code == kWorkerExitOutOfMemory && !reply.signal) {
+    e.status = EvalStatus::out_of_memory;
+    e.diagnostic =
+        std::string(phase) + ": an allocation failed and the worker died of it" + memory + tail;
   } else if (reply.signal == SIGKILL) {
     // Nobody here sent it: on Linux that is the out-of-memory killer.
     e.status = EvalStatus::out_of_memory;
     e.diagnostic =
-        std::string(phase) + ": worker killed (SIGKILL), most likely out of memory" + tail;
+        std::string(phase) + ": worker killed (SIGKILL), most likely out of memory" + memory + tail;
+  } else if (memory_signal && at_memory_limit) {
+    e.status = EvalStatus::out_of_memory;
+    e.signal = reply.signal;
+    e.diagnostic = std::string(phase) + ": worker died with signal " +
+                   std::to_string(reply.signal) + " at its memory limit" + memory + tail;
   } else if (reply.signal) {
     e.status = EvalStatus::crash;
     e.signal = reply.signal;

@@ -5,6 +5,21 @@
 // and reaped, the failure is classified from how it ended (signal, exit code,
 // timeout), and a fresh worker is spawned for the next request: a misbehaving
 // candidate costs one evaluation, never the run.
+//
+// Limits (the defaults are what runs use):
+// - memory: RLIMIT_DATA (heap, anonymous mappings, thread stacks), by default
+//   max(4 GiB, half the physical memory). Not RLIMIT_AS: LLVM and TBB reserve
+//   address space they never touch, so an address-space limit fails the JIT long
+//   before memory is short; RLIMIT_DATA bounds what can become resident without
+//   cgroups (RLIMIT_RSS is ignored by Linux).
+// - CPU: a budget per request (evaluators/worker_limits.hpp), by default the
+//   request's wall-clock timeout times the number of CPUs, so it never fires before
+//   the deadline on legitimate multi-threaded work and still stops a worker whose
+//   driver no longer watches it; plus an optional lifetime cap.
+// - no core files; the worker dies with the driver (PR_SET_PDEATHSIG).
+// - a scratch directory per worker process (created before it starts, removed when
+//   it ends) that is its working directory and the only place it may write; the
+//   worker sandboxes itself (evaluators/sandbox.hpp).
 #pragma once
 
 #include <chrono>
@@ -18,10 +33,18 @@
 
 namespace evojit {
 
+// max(4 GiB, half the physical memory).
+std::size_t default_worker_memory_limit();
+
 struct WorkerOptions {
-  std::string executable;                     // empty: default_worker_executable()
-  std::size_t address_space_limit_bytes = 0;  // RLIMIT_AS; 0 = unlimited
-  std::size_t cpu_seconds_limit = 0;          // RLIMIT_CPU per worker lifetime; 0 = unlimited
+  std::string executable;  // empty: default_worker_executable()
+  std::size_t memory_limit_bytes = default_worker_memory_limit();  // RLIMIT_DATA; 0 = none
+  std::size_t address_space_limit_bytes = 0;                       // RLIMIT_AS; 0 = unlimited
+  std::size_t cpu_seconds_limit = 0;     // RLIMIT_CPU per worker lifetime; 0 = unlimited
+  double cpu_seconds_per_request = 0.0;  // 0: timeout x CPUs (see above)
+  std::string scratch_root;              // where scratch directories go; empty: $TMPDIR or /tmp
+  bool sandbox = true;
+  bool landlock = true;  // false: seccomp-only fallback (for tests)
 };
 
 // EVOJIT_WORKER, else evojit-worker next to the running executable, else the path
@@ -36,6 +59,10 @@ class WorkerProcess {
     int signal = 0;           // when died by a signal
     int exit_code = 0;        // when died by exiting
     std::string stderr_tail;  // the worker's last words, when it died
+    // From the dead (or killed) worker's resource usage.
+    std::size_t peak_rss_bytes = 0;
+    double cpu_seconds = 0.0;
+    std::size_t memory_limit_bytes = 0;  // the RLIMIT_DATA it ran under; 0 = none
   };
 
   explicit WorkerProcess(WorkerOptions options);
@@ -48,6 +75,9 @@ class WorkerProcess {
   Reply request(const nlohmann::json& request, std::chrono::milliseconds timeout);
   // How many worker processes this slot has started (1 + replacements).
   std::size_t generation() const { return generation_; }
+  // The live worker's process id and scratch directory (-1 and empty when none).
+  int pid() const;
+  std::string scratch_dir() const;
 
  private:
   struct Impl;

@@ -1,13 +1,17 @@
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,13 +35,49 @@ std::string default_worker_executable() {
 #endif
 }
 
+std::size_t default_worker_memory_limit() {
+  constexpr std::size_t kFloor = std::size_t{4} << 30;
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return kFloor;
+  const std::size_t half =
+      static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) / 2;
+  return half > kFloor ? half : kFloor;
+}
+
+namespace {
+
+std::string make_scratch_dir(const std::string& root) {
+  std::string base = root;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp && *tmp ? tmp : "/tmp";
+  }
+  std::string path = base + "/evojit-scratch-XXXXXX";
+  if (!::mkdtemp(path.data())) {
+    throw std::runtime_error("cannot create a worker scratch directory under " + base);
+  }
+  return path;
+}
+
+}  // namespace
+
 struct WorkerProcess::Impl {
   WorkerOptions options;
   pid_t pid = -1;
   LineChannel channel;
   int stderr_fd = -1;
+  std::string scratch_dir;
+  rusage usage{};  // of the last worker reaped
 
   ~Impl() { kill_and_reap(); }
+
+  void remove_scratch() {
+    if (scratch_dir.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_dir, ec);
+    scratch_dir.clear();
+  }
 
   void spawn() {
     int request_pipe[2];
@@ -51,6 +91,13 @@ struct WorkerProcess::Impl {
     const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     const std::string exe =
         options.executable.empty() ? default_worker_executable() : options.executable;
+    scratch_dir = make_scratch_dir(options.scratch_root);
+    // Built before fork: the child may only make async-signal-safe calls.
+    std::vector<const char*> argv = {exe.c_str(),        "--in", "3", "--out", "4", "--scratch",
+                                     scratch_dir.c_str()};
+    if (!options.sandbox) argv.push_back("--no-sandbox");
+    if (!options.landlock) argv.push_back("--no-landlock");
+    argv.push_back(nullptr);
 
     pid = ::fork();
     if (pid < 0) throw std::runtime_error("cannot fork a worker");
@@ -65,6 +112,10 @@ struct WorkerProcess::Impl {
       if (stderr_fd >= 0) ::dup2(stderr_fd, 2);
       rlimit no_core{0, 0};
       ::setrlimit(RLIMIT_CORE, &no_core);
+      if (options.memory_limit_bytes) {
+        rlimit data{options.memory_limit_bytes, options.memory_limit_bytes};
+        ::setrlimit(RLIMIT_DATA, &data);
+      }
       if (options.address_space_limit_bytes) {
         rlimit as{options.address_space_limit_bytes, options.address_space_limit_bytes};
         ::setrlimit(RLIMIT_AS, &as);
@@ -75,7 +126,7 @@ struct WorkerProcess::Impl {
       }
       // A driver killed with -9 must not leave workers behind.
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::execl(exe.c_str(), exe.c_str(), "--in", "3", "--out", "4", static_cast<char*>(nullptr));
+      ::execv(exe.c_str(), const_cast<char* const*>(argv.data()));
       ::_exit(127);
     }
     ::close(request_pipe[0]);
@@ -98,11 +149,12 @@ struct WorkerProcess::Impl {
     int status = 0;
     if (pid > 0) {
       ::kill(pid, SIGKILL);
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
       }
       pid = -1;
     }
     channel.close();
+    remove_scratch();
     return status;
   }
 
@@ -110,10 +162,11 @@ struct WorkerProcess::Impl {
   int reap() {
     int status = 0;
     for (int i = 0; i < 200; ++i) {
-      const pid_t r = ::waitpid(pid, &status, WNOHANG);
+      const pid_t r = ::wait4(pid, &status, WNOHANG, &usage);
       if (r == pid) {
         pid = -1;
         channel.close();
+        remove_scratch();
         return status;
       }
       ::usleep(5000);
@@ -128,6 +181,9 @@ WorkerProcess::WorkerProcess(WorkerOptions options) : impl_(std::make_unique<Imp
 
 WorkerProcess::~WorkerProcess() = default;
 
+int WorkerProcess::pid() const { return impl_->pid; }
+std::string WorkerProcess::scratch_dir() const { return impl_->scratch_dir; }
+
 WorkerProcess::Reply WorkerProcess::request(const nlohmann::json& request,
                                             std::chrono::milliseconds timeout) {
   Reply reply;
@@ -139,26 +195,41 @@ WorkerProcess::Reply WorkerProcess::request(const nlohmann::json& request,
     impl_->spawn();
     ++generation_;
   }
+  nlohmann::json sent = request;
+  double budget = impl_->options.cpu_seconds_per_request;
+  if (budget <= 0) {
+    const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+    budget = std::chrono::duration<double>(timeout).count() * cpus + 1.0;
+  }
+  sent["cpu_seconds"] = budget;
   std::string line;
   LineChannel::ReadStatus status = LineChannel::ReadStatus::closed;
-  if (impl_->channel.write_line(request.dump())) {
+  if (impl_->channel.write_line(sent.dump())) {
     status = impl_->channel.read_line(line, timeout);
   }
   if (status == LineChannel::ReadStatus::line) {
     reply.body = nlohmann::json::parse(line);
     return reply;
   }
+  auto fill_usage = [&] {
+    const rusage& u = impl_->usage;
+    reply.peak_rss_bytes = static_cast<std::size_t>(u.ru_maxrss) * 1024;  // KiB on Linux
+    reply.cpu_seconds = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                        1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    reply.memory_limit_bytes = impl_->options.memory_limit_bytes;
+    reply.stderr_tail = impl_->stderr_tail();
+  };
   if (status == LineChannel::ReadStatus::timeout) {
     impl_->kill_and_reap();
     reply.kind = Reply::Kind::timeout;
-    reply.stderr_tail = impl_->stderr_tail();
+    fill_usage();
     return reply;
   }
   const int wait_status = impl_->reap();
   reply.kind = Reply::Kind::died;
   if (WIFSIGNALED(wait_status)) reply.signal = WTERMSIG(wait_status);
   if (WIFEXITED(wait_status)) reply.exit_code = WEXITSTATUS(wait_status);
-  reply.stderr_tail = impl_->stderr_tail();
+  fill_usage();
   return reply;
 }
 

@@ -5,13 +5,20 @@
 #include <new>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
+#ifdef EVOJIT_HAS_TBB
+#include <tbb/task_arena.h>
+#endif
 
 #include "evaluators/cpu_jit.hpp"
 #include "evaluators/evaluation_json.hpp"
 #include "evaluators/line_channel.hpp"
 #include "evaluators/measurement.hpp"
 #include "evaluators/roofline_probe.hpp"
+#include "evaluators/sandbox.hpp"
+#include "evaluators/worker_limits.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/hash.hpp"
 
@@ -39,8 +46,35 @@ class WorkerService {
     if (op == "compile") return compile(request);
     if (op == "run") return run(request);
     if (op == "roofline") return roofline(request);
-    if (op == "ping") return {{"ok", true}};
+    if (op == "ping") return {{"ok", true}, {"sandbox", sandbox_}};
     return {{"error", "unknown op '" + op + "'"}};
+  }
+
+  // Everything that reads files happens here, before the sandbox closes them off:
+  // the JIT's setup (clang's driver probes the filesystem), a first compile, and
+  // TBB's scheduler start-up (it loads its allocator). TBB starts its threads only
+  // when work arrives, so the process is still single-threaded afterwards and every
+  // thread is created inside the sandbox.
+  void warm_up() {
+    if (const Task* task = tasks_.find("triad")) {
+      jit().compile(task->render(task->space().bindings(task->seed())), kKernelEntry);
+    } else {
+      jit();
+    }
+#ifdef EVOJIT_HAS_TBB
+    tbb::task_arena arena(2);
+    arena.initialize();
+#endif
+  }
+
+  void set_sandbox(const SandboxReport& r) {
+    sandbox_ = {{"landlock", r.landlock},
+                {"landlock_abi", r.landlock_abi},
+                {"landlock_network", r.landlock_network},
+                {"seccomp", r.seccomp},
+                {"opens_denied", r.opens_denied},
+                {"threads_at_entry", r.threads_at_entry},
+                {"detail", r.detail}};
   }
 
  private:
@@ -130,6 +164,7 @@ class WorkerService {
   }
 
   TaskRegistry tasks_;
+  json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
   std::unique_ptr<CpuJit> jit_;
   std::unordered_map<std::uint64_t, KernelEntry> kernels_;
   std::map<std::string, std::unique_ptr<ProblemInstance>> instances_;
@@ -137,19 +172,39 @@ class WorkerService {
 
 }  // namespace
 
-int serve_worker(int in_fd, int out_fd) {
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
+  install_out_of_memory_classifier();
+  if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
   LineChannel channel(in_fd, out_fd);
   WorkerService service;
+  if (setup.sandbox) {
+    try {
+      service.warm_up();
+    } catch (const std::exception&) {
+      // The first compile request reports the same failure with its context.
+    }
+    SandboxOptions options;
+    options.scratch_dir = setup.scratch_dir;
+    options.use_landlock = setup.landlock;
+#ifdef EVOJIT_CLANG_RESOURCE_DIR
+    // Builtin headers (immintrin.h...) stay readable: kernels may include them.
+    options.read_only_dirs.push_back(EVOJIT_CLANG_RESOURCE_DIR);
+#endif
+    service.set_sandbox(enter_sandbox(options));
+  }
   std::string line;
   while (channel.read_line(line) == LineChannel::ReadStatus::line) {
     json reply;
     try {
-      reply = service.handle(json::parse(line));
+      const json request = json::parse(line);
+      begin_request(request.value("cpu_seconds", 0.0));
+      reply = service.handle(request);
     } catch (const std::bad_alloc&) {
       reply = {{"status", "out_of_memory"}, {"diagnostic", "allocation failed in the worker"}};
     } catch (const std::exception& e) {
       reply = {{"error", e.what()}};
     }
+    end_request();
     if (!channel.write_line(reply.dump())) return 1;
   }
   return 0;

@@ -8,14 +8,30 @@
 //   {"op":"run","task":T,"kernel":K,"sizes":[...],
 //    "measure":{...}}                                -> {"status","diagnostic","sizes":[...]}
 //   {"op":"roofline","max_threads":N,"stream_elements":E} -> {"bandwidth":[...],"flops":[...]}
-//   {"op":"ping"}                                    -> {"ok":true}
+//   {"op":"ping"}                                    -> {"ok":true,"sandbox":{...}}
 //
-// Every reply carries "error" instead when the request itself was malformed.
+// Every request may carry "cpu_seconds", the CPU-time budget for that request
+// (evaluators/worker_limits.hpp). Every reply carries "error" instead when the
+// request itself was malformed.
+//
+// Before the first request the worker warms up (creates its JIT, compiles a kernel,
+// starts TBB's scheduler: everything that reads files) and then enters its sandbox
+// (evaluators/sandbox.hpp) inside its scratch directory, so no candidate, at compile
+// time (#include "/etc/passwd") or at run time, can open files outside it or reach
+// the network. The ping reply reports what the kernel allowed.
 #pragma once
+
+#include <string>
 
 namespace evojit {
 
+struct WorkerSetup {
+  std::string scratch_dir;  // the worker's working directory; empty = stay put
+  bool sandbox = true;
+  bool landlock = true;  // false: the seccomp-only fallback (tests)
+};
+
 // Serves requests until the input closes. Returns the process exit code.
-int serve_worker(int in_fd, int out_fd);
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup = {});
 
 }  // namespace evojit
