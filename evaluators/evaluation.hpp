@@ -60,12 +60,24 @@ struct SizeResult {
   double fraction = 0.0;        // roofline_s / timing.median_s
 };
 
+// What a GPU kernel occupies, read with cuFuncGetAttribute after loading; `present`
+// is false on backends that have no such figures.
+struct KernelResources {
+  bool present = false;
+  int registers = 0;        // per thread
+  int shared_bytes = 0;     // static shared memory per block
+  int local_bytes = 0;      // local memory per thread: spills and stack arrays
+  int max_threads_per_block = 0;
+  std::string binary;       // "cubin sm_90", "ptx compute_90"
+};
+
 struct Evaluation {
   EvalStatus status = EvalStatus::ok;
   std::string diagnostic;  // human-readable: compiler output, signal, failing size...
   std::vector<SourceDiagnostic> source_diagnostics;
   int signal = 0;          // for crash
   CompileStats compile;
+  KernelResources resources;
   std::vector<SizeResult> sizes;
   double wall_s = 0.0;     // driver-side time for the whole evaluation
   double fitness = 0.0;    // 0 unless status == ok

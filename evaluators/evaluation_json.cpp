@@ -115,6 +115,13 @@ nlohmann::json to_json(const Evaluation& e) {
   if (e.signal) j["signal"] = e.signal;
   j["sizes"] = nlohmann::json::array();
   for (const SizeResult& r : e.sizes) j["sizes"].push_back(to_json(r));
+  if (e.resources.present) {
+    j["resources"] = {{"registers", e.resources.registers},
+                      {"shared_bytes", e.resources.shared_bytes},
+                      {"local_bytes", e.resources.local_bytes},
+                      {"max_threads_per_block", e.resources.max_threads_per_block},
+                      {"binary", e.resources.binary}};
+  }
   if (!e.source_diagnostics.empty()) {
     j["source_diagnostics"] = nlohmann::json::array();
     for (const SourceDiagnostic& d : e.source_diagnostics) {
@@ -137,6 +144,15 @@ Evaluation evaluation_from_json(const nlohmann::json& j) {
   }
   for (const auto& d : j.value("source_diagnostics", nlohmann::json::array())) {
     e.source_diagnostics.push_back(source_diagnostic_from_json(d));
+  }
+  if (j.contains("resources")) {
+    const nlohmann::json& r = j.at("resources");
+    e.resources.present = true;
+    e.resources.registers = r.value("registers", 0);
+    e.resources.shared_bytes = r.value("shared_bytes", 0);
+    e.resources.local_bytes = r.value("local_bytes", 0);
+    e.resources.max_threads_per_block = r.value("max_threads_per_block", 0);
+    e.resources.binary = r.value("binary", "");
   }
   return e;
 }

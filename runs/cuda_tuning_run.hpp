@@ -1,0 +1,39 @@
+// A tuning run on a CUDA device, end to end: the GPU's measured roofline, the run
+// directory, the evolve loop over a CudaEvaluator with its journal, the best kernel
+// written out, and the held-out verdict. The directory has the CPU run's layout
+// (runs/tuning_run.hpp) with best/kernel.cu in place of best/kernel.cpp.
+//
+// CUDA tasks come from register_cuda_tasks() (triad, heat2d, sgemm) or from a T1
+// tuning input plus a kernel source file (cuda_task_from_t1).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "evaluators/cuda/gpu_profile.hpp"
+#include "kernels/cuda/cuda_task.hpp"
+#include "runs/tuning_run.hpp"
+
+namespace evojit {
+
+struct CudaRunOptions {
+  int device = 0;
+  bool flush_l2 = false;
+};
+
+// Loads the GPU profile at `path` (the default for the device when empty),
+// measuring and saving it first when missing; `measured` says which happened.
+GpuProfile ensure_gpu_profile(const std::filesystem::path& path, int device,
+                              bool* measured = nullptr);
+
+RunOutcome execute_cuda_run(RunPlan& plan, const GpuProfile& gpu, const CudaRunOptions& options,
+                            const std::function<void(const RunProgress&)>& progress = {});
+
+// A CUDA task from a T1 file and a kernel source: the T1 file's space, kernel name,
+// LocalSize and GridDiv, with the problem model its benchmark name points at.
+// Throws InputError (unreadable files, no problem model, bad launch expressions).
+std::unique_ptr<CudaTask> cuda_task_from_t1(const std::filesystem::path& t1_file,
+                                            const std::filesystem::path& kernel_source);
+
+}  // namespace evojit
