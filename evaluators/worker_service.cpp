@@ -1,5 +1,7 @@
 #include "evaluators/worker_service.hpp"
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <new>
@@ -112,7 +114,8 @@ class WorkerService {
     auto kernel_it = kernels_.find(handle);
     if (kernel_it == kernels_.end()) return {{"error", "kernel not compiled in this worker"}};
     const KernelEntry kernel = kernel_it->second;
-    const MeasureOptions options = measure_options_from_json(request.value("measure", json{}));
+    const MeasureOptions options =
+        measure_options_from_json(request.value("measure", json::object()));
     const bool timed = request.value("time", true);
 
     json sizes = json::array();
@@ -128,7 +131,9 @@ class WorkerService {
       kernel(&data.args());
       const CheckResult check = data.check();
       r.ok = check.ok;
-      r.max_error = check.max_error;
+      // JSON has no infinity (it would arrive as null): the largest double stands in.
+      r.max_error =
+          std::isfinite(check.max_error) ? check.max_error : std::numeric_limits<double>::max();
       r.tolerance = check.tolerance;
       r.message = check.message;
       if (!r.ok) {
