@@ -6,9 +6,9 @@
 // long as anyone asks. The first `population` points are random (the task's seed
 // first when given).
 //
-// Parameters (JSON): "population" (default 16), "tournament" (default 8: strong selection, for
+// Parameters (JSON): "population" (default 16), "tournament" (default 10: strong selection, for
 // budgets of 50..1000 evaluations), "crossover_probability" (default 0: a child of two tournament
-// winners, then mutated), "mutation_count" (default 1), "multi_mutation_probability" (default 0.25:
+// winners, then mutated), "mutation_count" (default 1), "multi_mutation_probability" (default 0.1:
 // chance of one more mutated parameter, repeatedly).
 #pragma once
 
@@ -39,10 +39,10 @@ class RegularizedEvolution final : public Strategy {
   const ParameterSpace& space_;
   std::optional<Config> seed_;
   std::size_t population_size_ = 16;
-  std::size_t tournament_size_ = 8;
+  std::size_t tournament_size_ = 10;
   double crossover_probability_ = 0.0;
   std::size_t mutation_count_ = 1;
-  double multi_mutation_probability_ = 0.25;
+  double multi_mutation_probability_ = 0.1;
 
   std::deque<Scored> population_;
   std::size_t random_asked_ = 0;  // of the first `population` random points
