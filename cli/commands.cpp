@@ -12,6 +12,7 @@
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 #include "runs/replay_run.hpp"
+#include "runs/resume.hpp"
 #include "runs/run_report.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/strategy.hpp"
@@ -171,6 +172,28 @@ void add_show(CLI::App& app) {
   cmd->callback([dir] { std::cout << format_run_report(*dir); });
 }
 
+void add_resume(CLI::App& app) {
+  auto* cmd = app.add_subcommand("resume", "Continue a run that was stopped or killed");
+  auto dir = std::make_shared<std::string>();
+  auto budget = std::make_shared<std::size_t>(0);
+  cmd->add_option("run", *dir, "Run directory")->required();
+  auto* budget_option =
+      cmd->add_option("--budget", *budget, "New evaluation budget (a larger one extends the run)");
+  cmd->callback([dir, budget, budget_option] {
+    Registries r;
+    ResumeOptions options;
+    if (budget_option->count()) options.budget_evaluations = *budget;
+    ProgressLine line(isatty(STDERR_FILENO));
+    const ResumeStatus status = resume_run_directory(*dir, r.tasks, r.strategies, options,
+                                                     [&](const RunProgress& p) { line.update(p); });
+    line.finish();
+    if (status == ResumeStatus::already_finished) {
+      std::printf("the run has already finished (--budget N to extend it)\n");
+    }
+    std::cout << format_run_report(*dir);
+  });
+}
+
 }  // namespace
 
 void add_commands(CLI::App& app) {
@@ -178,6 +201,7 @@ void add_commands(CLI::App& app) {
   add_roofline(app);
   add_run(app);
   add_show(app);
+  add_resume(app);
 }
 
 int exit_code() { return g_exit_code; }

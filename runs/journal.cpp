@@ -6,16 +6,46 @@
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/error.hpp"
 
 namespace evojit {
+namespace {
+
+// Cuts the file after its last newline (everything when it has none).
+void cut_torn_tail(int fd, const std::filesystem::path& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) return;
+  off_t keep = 0;  // up to and including the last newline
+  char buffer[4096];
+  for (off_t end = st.st_size; end > 0 && keep == 0; end -= sizeof buffer) {
+    const off_t start = end > static_cast<off_t>(sizeof buffer) ? end - sizeof buffer : 0;
+    const ssize_t n = ::pread(fd, buffer, static_cast<std::size_t>(end - start), start);
+    if (n != end - start) throw std::runtime_error("cannot read journal " + path.string());
+    for (ssize_t i = n; i > 0 && keep == 0; --i) {
+      if (buffer[i - 1] == '\n') keep = start + i;
+    }
+  }
+  if (keep == st.st_size) return;
+  if (::ftruncate(fd, keep) != 0)
+    throw std::runtime_error("cannot repair journal " + path.string());
+  ::fdatasync(fd);
+}
+
+}  // namespace
 
 JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     throw std::runtime_error("cannot open journal " + path.string() + ": " + std::strerror(errno));
+  }
+  try {
+    cut_torn_tail(fd_, path_);
+  } catch (...) {
+    ::close(fd_);
+    throw;
   }
 }
 

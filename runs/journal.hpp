@@ -13,7 +13,9 @@ namespace evojit {
 
 class JournalWriter {
  public:
-  // Opens for appending; creates the file when missing.
+  // Opens for appending; creates the file when missing. A torn last line (the write
+  // in flight when a run was killed) is cut off first, so that the next record
+  // starts on a line of its own.
   explicit JournalWriter(const std::filesystem::path& path);
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;

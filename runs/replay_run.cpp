@@ -5,6 +5,7 @@
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
 #include "runs/run_plan.hpp"
+#include "runs/run_recorder.hpp"
 #include "runs/t1_input.hpp"
 #include "runs/t4_output.hpp"
 #include "runs/tuning_run.hpp"
@@ -15,8 +16,10 @@ namespace evojit {
 
 using nlohmann::json;
 
-EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
-                                std::filesystem::path* out_dir_used) {
+namespace {
+
+EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
+                        std::filesystem::path* out_dir_used, bool resuming) {
   if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
     throw_input_error("the run has no budget", "--budget",
                       "give a number of evaluations and/or --time-budget seconds");
@@ -48,38 +51,45 @@ EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyReg
           ? std::filesystem::path("runs") /
                 ("replay-" + stem + "-" + config.strategy + "-" + std::to_string(config.seed))
           : config.out_dir;
-  require_fresh_directory(out);
+  if (!resuming) require_fresh_directory(out);
   if (out_dir_used) *out_dir_used = out;
 
-  std::filesystem::create_directories(out / "best");
-  write_file_atomically(out / "run.json", json{{"config",
-                                                {{"replay", config.cache_file.string()},
-                                                 {"t1", t1_file.string()},
-                                                 {"strategy", config.strategy},
-                                                 {"strategy_params", config.strategy_params},
-                                                 {"budget_evaluations", config.budget_evaluations},
-                                                 {"budget_seconds", config.budget_seconds},
-                                                 {"seed", config.seed}}},
-                                               {"recorded_device", cache->device_name()},
-                                               {"versions", evojit_versions()},
-                                               {"seed", config.seed}}
-                                                  .dump(2) +
-                                              "\n");
+  // run.json first: from then on the directory is a run that `evojit resume` knows.
+  if (!resuming) {
+    write_file_atomically(out / "run.json",
+                          json{{"config",
+                                {{"replay", config.cache_file.string()},
+                                 {"t1", t1_file.string()},
+                                 {"strategy", config.strategy},
+                                 {"strategy_params", config.strategy_params},
+                                 {"budget_evaluations", config.budget_evaluations},
+                                 {"budget_seconds", config.budget_seconds},
+                                 {"seed", config.seed},
+                                 {"checkpoint_every", config.checkpoint_every}}},
+                               {"recorded_device", cache->device_name()},
+                               {"versions", evojit_versions()},
+                               {"seed", config.seed}}
+                                  .dump(2) +
+                              "\n");
+  }
 
   Budget budget;
   budget.evaluations = config.budget_evaluations;
   budget.seconds = config.budget_seconds;
   EvolveLoop loop(*strategy, *evaluator, budget);
-  JournalWriter journal(out / "journal.jsonl");
+  Rng rng(config.seed);
+  RunRecorder recorder(out, evaluator->space(), *strategy, config.strategy,
+                       config.checkpoint_every);
   std::vector<T4Record> t4_records;
-  double best = 0.0;
-  loop.on_evaluation([&](const EvaluationRecord& r) {
-    best = std::max(best, r.evaluation.fitness);
-    journal.append(journal_record(evaluator->space(), r, best));
+  auto account = [&](const EvaluationRecord& r) {
     // Simulated time stamps keep the T4 file as deterministic as the journal.
     t4_records.push_back({evaluator->space().bindings(r.config), r.evaluation, "", 0.0, 0.0});
-  });
-  Rng rng(config.seed);
+  };
+  if (resuming) {
+    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r);
+  }
+  std::filesystem::create_directories(out / "best");
+  recorder.attach(loop, account);
   const EvolveResult result = loop.run(rng);
 
   json best_json = json::object();
@@ -102,6 +112,17 @@ EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyReg
                                 .dump(2) +
                             "\n");
   return result;
+}
+
+}  // namespace
+
+EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
+                                std::filesystem::path* out_dir_used) {
+  return replay_run(config, strategies, out_dir_used, false);
+}
+
+EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies) {
+  return replay_run(config, strategies, nullptr, true);
 }
 
 }  // namespace evojit

@@ -23,12 +23,18 @@ struct ReplayRunConfig {
   std::size_t budget_evaluations = 100;
   double budget_seconds = 0.0;  // simulated tuning time
   std::uint64_t seed = 1;
-  std::filesystem::path out_dir;  // empty: runs/replay-<cache stem>-<strategy>-<seed>
+  std::filesystem::path out_dir;      // empty: runs/replay-<cache stem>-<strategy>-<seed>
+  std::size_t checkpoint_every = 10;  // checkpoint.json every this many evaluations
 };
 
 // Validates everything (files, strategy, output directory) before writing; throws
 // InputError on bad input.
 EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
                                 std::filesystem::path* out_dir = nullptr);
+// Continues the replay run in config.out_dir (its run.json written, maybe killed
+// mid-run) from its checkpoint and journal and finishes it: the journal ends exactly
+// as the uninterrupted run's would. InputError when the checkpoint or the journal
+// cannot be used (nothing is written then).
+EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies);
 
 }  // namespace evojit

@@ -18,7 +18,8 @@ nlohmann::json to_json(const RunConfig& c) {
             {"max_repetitions", c.measure.max_repetitions},
             {"target_relative_error", c.measure.target_relative_error},
             {"max_seconds", c.measure.max_seconds}}},
-          {"collapse_ratio", c.collapse_ratio}};
+          {"collapse_ratio", c.collapse_ratio},
+          {"checkpoint_every", c.checkpoint_every}};
 }
 
 }  // namespace evojit

@@ -28,6 +28,8 @@ struct RunConfig {
   MeasureOptions measure;
   // Held-out collapse: flagged when held-out fitness < collapse_ratio * training fitness.
   double collapse_ratio = 0.5;
+  // checkpoint.json is written every this many evaluations (and at the end).
+  std::size_t checkpoint_every = 10;
   // Machine profile path; empty: the default in the user's cache directory.
   std::filesystem::path profile_path;
 };

@@ -54,7 +54,7 @@ void require_fresh_directory(const std::filesystem::path& dir) {
 }
 
 RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
-                 const StrategyRegistry& strategies) {
+                 const StrategyRegistry& strategies, bool fresh_directory) {
   RunPlan plan;
   plan.config = config;
   if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
@@ -92,7 +92,7 @@ RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
                      ? std::filesystem::path("runs") /
                            (config.task + "-" + config.strategy + "-" + utc_stamp())
                      : config.out_dir;
-  require_fresh_directory(plan.out_dir);
+  if (fresh_directory) require_fresh_directory(plan.out_dir);
   return plan;
 }
 

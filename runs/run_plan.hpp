@@ -23,8 +23,10 @@ struct RunPlan {
   std::filesystem::path out_dir;
 };
 
+// `fresh_directory`: the output directory must not hold anything yet (false for a
+// run being resumed).
 RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
-                 const StrategyRegistry& strategies);
+                 const StrategyRegistry& strategies, bool fresh_directory = true);
 
 // Applies "NAME=VALUE" overrides and extra constraints to a space; throws
 // InputError (malformed override, unknown parameter, value not allowed) or

@@ -7,6 +7,7 @@
 #include "evaluators/worker_pool.hpp"
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
+#include "runs/run_recorder.hpp"
 #include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 #include "support/hash.hpp"
@@ -32,25 +33,17 @@ MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* m
   return profile;
 }
 
-RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
-                       const std::function<void(const RunProgress&)>& progress) {
+namespace {
+
+// The run itself, fresh (run.json just written) or resumed (checkpoint and journal
+// restored first).
+RunOutcome run_in_directory(RunPlan& plan, const MachineProfile& profile,
+                            const std::function<void(const RunProgress&)>& progress,
+                            bool resuming) {
   const RunConfig& config = plan.config;
   RunOutcome outcome;
   outcome.dir = plan.out_dir;
   std::filesystem::create_directories(plan.out_dir / "best");
-
-  write_file_atomically(
-      plan.out_dir / "run.json",
-      json{{"config", to_json(config)},
-           {"machine_profile", to_json(profile)},
-           {"versions", evojit_versions()},
-           {"seed", config.seed},
-           {"space",
-            {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
-           {"training_sizes", plan.task->training_sizes().size()},
-           {"held_out_sizes", plan.task->held_out_sizes().size()}}
-              .dump(2) +
-          "\n");
 
   WorkerPool pool(config.workers);
   RooflineFitness fitness(profile);
@@ -63,22 +56,26 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
   budget.evaluations = config.budget_evaluations;
   budget.seconds = config.budget_seconds;
   EvolveLoop loop(*plan.strategy, evaluator, budget);
-  JournalWriter journal(plan.out_dir / "journal.jsonl");
+  Rng rng(config.seed);
+  RunRecorder recorder(plan.out_dir, plan.space, *plan.strategy, config.strategy,
+                       config.checkpoint_every);
   std::vector<T4Record> t4_records;
-  double best = 0.0;
-  loop.on_evaluation([&](const EvaluationRecord& r) {
-    best = std::max(best, r.evaluation.fitness);
-    t4_records.push_back({plan.space.bindings(r.config), r.evaluation, iso8601_now(), 0.0, 0.0});
+  auto account = [&](const EvaluationRecord& r, std::string timestamp) {
+    t4_records.push_back(
+        {plan.space.bindings(r.config), r.evaluation, std::move(timestamp), 0.0, 0.0});
     if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
-    journal.append(journal_record(plan.space, r, best));
-  });
+  };
+  if (resuming) {
+    // The journal keeps no time stamps: the T4 file gets the time of writing.
+    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "");
+  }
+  recorder.attach(loop, [&](const EvaluationRecord& r) { account(r, iso8601_now()); });
   if (progress) {
     loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
       progress(
           {done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(), budget.seconds});
     });
   }
-  Rng rng(config.seed);
   outcome.result = loop.run(rng);
 
   json best_json = json::object();
@@ -114,6 +111,32 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
   }
   write_file_atomically(plan.out_dir / "summary.json", summary.dump(2) + "\n");
   return outcome;
+}
+
+}  // namespace
+
+RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
+                       const std::function<void(const RunProgress&)>& progress) {
+  const RunConfig& config = plan.config;
+  // run.json first: from then on the directory is a run that `evojit resume` knows.
+  write_file_atomically(
+      plan.out_dir / "run.json",
+      json{{"config", to_json(config)},
+           {"machine_profile", to_json(profile)},
+           {"versions", evojit_versions()},
+           {"seed", config.seed},
+           {"space",
+            {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
+           {"training_sizes", plan.task->training_sizes().size()},
+           {"held_out_sizes", plan.task->held_out_sizes().size()}}
+              .dump(2) +
+          "\n");
+  return run_in_directory(plan, profile, progress, false);
+}
+
+RunOutcome resume_run(RunPlan& plan, const MachineProfile& profile,
+                      const std::function<void(const RunProgress&)>& progress) {
+  return run_in_directory(plan, profile, progress, true);
 }
 
 }  // namespace evojit

@@ -7,6 +7,7 @@
 //   runs/<name>/best/best.json  its per-size figures and the held-out verdict
 //   runs/<name>/summary.json    how the run ended
 //   runs/<name>/t4.json         every evaluation in the community's T4 results format
+//   runs/<name>/checkpoint.json strategy, rng and loop state every N evaluations
 #pragma once
 
 #include <filesystem>
@@ -43,6 +44,11 @@ MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* m
 
 RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
                        const std::function<void(const RunProgress&)>& progress = {});
+// Continues the run in plan.out_dir (run.json written, maybe killed mid-run) from its
+// checkpoint and journal, and finishes it as execute_run does. InputError when the
+// checkpoint or the journal cannot be used (nothing is written then).
+RunOutcome resume_run(RunPlan& plan, const MachineProfile& profile,
+                      const std::function<void(const RunProgress&)>& progress = {});
 
 // Versions recorded in run.json.
 nlohmann::json evojit_versions();

@@ -36,6 +36,38 @@ void EvolveLoop::preload(const std::vector<EvaluationRecord>& history) {
   }
 }
 
+void EvolveLoop::resume(const LoopState& state, const std::vector<EvaluationRecord>& history,
+                        std::vector<EvaluationRecord> tail) {
+  for (const EvaluationRecord& r : history) {
+    if (evaluator_.deterministic()) evaluator_.evaluate_at(r.config, r.fidelity);
+    remember(r.config, r.fidelity, r.evaluation, r.id);
+  }
+  evaluations_ = state.evaluations;
+  duplicates_ = state.duplicates;
+  duplicate_streak_ = state.duplicate_streak;
+  if (!evaluator_.deterministic()) clock_offset_s_ = state.elapsed_s - evaluator_.elapsed_s();
+  tail_.assign(std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
+}
+
+LoopState EvolveLoop::state() const {
+  return {evaluations_, duplicates_, duplicate_streak_, clock()};
+}
+
+bool EvolveLoop::serves(const EvaluationRecord& r, const Config& config,
+                        std::size_t fidelity) const {
+  return r.fidelity == fidelity && r.config == config;
+}
+
+Scored EvolveLoop::take_journaled(const EvaluationRecord& r) {
+  if (evaluator_.deterministic()) {
+    evaluator_.evaluate_at(r.config, r.fidelity);  // its clock advances as it did
+  } else {
+    clock_offset_s_ = r.elapsed_s - evaluator_.elapsed_s();
+  }
+  ++evaluations_;
+  return remember(r.config, r.fidelity, r.evaluation, r.id);
+}
+
 Scored EvolveLoop::remember(const Config& config, std::size_t fidelity,
                             const Evaluation& evaluation, std::uint64_t id) {
   Scored s = score_(config, evaluation);
@@ -49,7 +81,7 @@ Scored EvolveLoop::remember(const Config& config, std::size_t fidelity,
 bool EvolveLoop::budget_left() const {
   if (stop_requested_) return false;
   if (budget_.evaluations && evaluations_ >= budget_.evaluations) return false;
-  if (budget_.seconds > 0.0 && evaluator_.elapsed_s() >= budget_.seconds) return false;
+  if (budget_.seconds > 0.0 && clock() >= budget_.seconds) return false;
   return true;
 }
 
@@ -57,7 +89,6 @@ EvolveResult EvolveLoop::run(Rng& rng) {
   const std::size_t width = std::max<std::size_t>(1, evaluator_.concurrency());
   EvaluationPool pool(evaluator_, width);
   std::size_t in_flight = 0;
-  std::size_t duplicate_streak = 0;
   // Proposals made while an identical one (same key) is still being evaluated: they
   // are told the same score once it arrives.
   std::unordered_map<std::uint64_t, std::vector<Config>> waiting_duplicates;
@@ -67,13 +98,21 @@ EvolveResult EvolveLoop::run(Rng& rng) {
     strategy_.tell(std::span<const Scored>(&s, 1));
     if (progress_) progress_(evaluations_, best_);
   };
+  // The journaled evaluations a resumed run has not been asked for again: told now.
+  auto absorb_tail = [&] {
+    while (!tail_.empty()) {
+      const Scored s = take_journaled(tail_.front());
+      tail_.pop_front();
+      tell_one(s);
+    }
+  };
 
   auto finish = [&](EvaluationPool::Done d) {
     const std::uint64_t key = cache_key(d.job.config, d.job.fidelity);
     Scored s = remember(d.job.config, d.job.fidelity, d.evaluation, d.job.id);
     running.erase(key);
     if (observer_) {
-      observer_({d.job.id, d.job.config, d.job.fidelity, d.evaluation, s, evaluator_.elapsed_s()});
+      observer_({d.job.id, d.job.config, d.job.fidelity, d.evaluation, s, clock()});
     }
     tell_one(s);
     if (auto it = waiting_duplicates.find(key); it != waiting_duplicates.end()) {
@@ -87,10 +126,20 @@ EvolveResult EvolveLoop::run(Rng& rng) {
     }
   };
 
+  // Overlapping evaluations finish in no fixed order: a tail cannot be replayed.
+  if (width > 1) absorb_tail();
+  // Where the run starts (fresh, or a checkpoint) needs no checkpoint of its own.
+  std::size_t checkpointed = evaluations_;
   bool strategy_dry = false;
   while (true) {
+    // Top of the loop: every result that arrived has been told. In the serial loop
+    // nothing is in flight either, so the strategy, the rng and the journal agree.
+    if (checkpoint_ && checkpoint_every_ && evaluations_ >= checkpointed + checkpoint_every_) {
+      checkpoint_(state(), rng);
+      checkpointed = evaluations_;
+    }
     const bool can_start = budget_left() && !strategy_dry &&
-                           duplicate_streak < budget_.max_duplicate_streak &&
+                           duplicate_streak_ < budget_.max_duplicate_streak &&
                            (!budget_.evaluations || evaluations_ + in_flight < budget_.evaluations);
     if (can_start && in_flight < width) {
       std::vector<Proposal> asked = strategy_.propose(rng, width - in_flight);
@@ -98,9 +147,15 @@ EvolveResult EvolveLoop::run(Rng& rng) {
       for (Proposal& p : asked) {
         const std::size_t fidelity = effective_fidelity(p.fidelity);
         const std::uint64_t key = cache_key(p.config, fidelity);
+        // A resumed run proposing something new where the journal holds the next
+        // evaluation has diverged from the run it continues: take the journal's word.
+        if (!tail_.empty() && !seen_.count(key) && !running.count(key) &&
+            !serves(tail_.front(), p.config, fidelity)) {
+          absorb_tail();
+        }
         if (auto it = seen_.find(key); it != seen_.end()) {
           ++duplicates_;
-          ++duplicate_streak;
+          ++duplicate_streak_;
           Scored dup = it->second;
           dup.config = std::move(p.config);
           tell_one(dup);
@@ -108,24 +163,29 @@ EvolveResult EvolveLoop::run(Rng& rng) {
         }
         if (running.count(key)) {
           ++duplicates_;
-          ++duplicate_streak;
+          ++duplicate_streak_;
           waiting_duplicates[key].push_back(std::move(p.config));
           continue;
         }
         // Over budget: the rest of this batch is dropped (the strategy re-asks after
         // a restore, and nothing else will be asked in this run).
         if (budget_.evaluations && evaluations_ + in_flight >= budget_.evaluations) break;
-        duplicate_streak = 0;
+        duplicate_streak_ = 0;
+        if (!tail_.empty()) {  // the journal already holds this evaluation
+          const Scored s = take_journaled(tail_.front());
+          tail_.pop_front();
+          tell_one(s);
+          continue;
+        }
         running[key] = true;
-        const std::uint64_t id = evaluations_ + in_flight;
         ++in_flight;
         if (width == 1) {
           Evaluation e = evaluator_.evaluate_at(p.config, fidelity);
           --in_flight;
-          ++evaluations_;
+          const std::uint64_t id = evaluations_++;
           finish({{std::move(p.config), fidelity, id}, std::move(e)});
         } else {
-          pool.submit({std::move(p.config), fidelity, id});
+          pool.submit({std::move(p.config), fidelity, 0});
         }
       }
       if (width == 1 || !asked.empty()) continue;
@@ -133,15 +193,21 @@ EvolveResult EvolveLoop::run(Rng& rng) {
     if (in_flight == 0) break;
     EvaluationPool::Done d = pool.next();
     --in_flight;
-    ++evaluations_;
+    // Ids count evaluations in the order they finish, so the journal's ids are
+    // 0, 1, 2, ... line by line whatever the overlap (a resume relies on it).
+    d.job.id = evaluations_++;
     finish(std::move(d));
   }
+  // A resumed run given a smaller budget than it had spent: what the journal holds
+  // still counts.
+  absorb_tail();
+  if (checkpoint_) checkpoint_(state(), rng);
 
   EvolveResult result;
   result.best = best_;
   result.evaluations = evaluations_;
   result.duplicates = duplicates_;
-  result.elapsed_s = evaluator_.elapsed_s();
+  result.elapsed_s = clock();
   if (stop_requested_) {
     result.stop_reason = "stopped";
   } else if (budget_.evaluations && evaluations_ >= budget_.evaluations) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -52,6 +53,16 @@ struct EvolveResult {
   std::string stop_reason;  // "evaluation budget", "time budget", "space exhausted", "stopped"
 };
 
+// The loop's own part of a checkpoint (the strategy's save() and the rng go beside
+// it). Taken where the strategy, the rng and the evaluations told agree: ids
+// 0..evaluations-1 are exactly the evaluations the strategy has been told.
+struct LoopState {
+  std::size_t evaluations = 0;
+  std::size_t duplicates = 0;
+  std::size_t duplicate_streak = 0;
+  double elapsed_s = 0.0;  // the loop's clock (evaluator time, carried across resumes)
+};
+
 // Turns an Evaluation into what the strategy sees. The default uses the fitness and,
 // when `objectives` are wanted, derives nothing: multi-objective runs supply one.
 using ScoreFunction = std::function<Scored(const Config&, const Evaluation&)>;
@@ -71,6 +82,29 @@ class EvolveLoop {
   // Earlier evaluations (from a resumed run) : they fill the duplicate cache and the
   // budget, and are NOT told again (the strategy state comes from its checkpoint).
   void preload(const std::vector<EvaluationRecord>& history);
+  // Called every `every` evaluations (0: only at the end) at a point where the strategy
+  // and `rng` are consistent with the evaluations told so far, and once more when the
+  // run ends. In the serial loop nothing is in flight there; with overlapping
+  // evaluations the strategy may have children in flight, which its restore() drops
+  // (they are asked again), so a resumed concurrent run loses nothing but does not
+  // repeat the uninterrupted one exactly.
+  void on_checkpoint(std::size_t every, std::function<void(const LoopState&, const Rng&)> f) {
+    checkpoint_every_ = every;
+    checkpoint_ = std::move(f);
+  }
+  // Continues a run from a checkpoint; the strategy and the rng must already be
+  // restored from it. `history`: the evaluations told before the checkpoint (ids
+  // 0..state.evaluations-1): they fill the cache, set the best and are not told
+  // again. `tail`: evaluations journaled after the checkpoint, in id order. The
+  // serial loop serves them when the strategy proposes them again (it does: given
+  // the same state and rng a strategy proposes the same configurations), without
+  // evaluating or reporting them again, so the observer sees only new evaluations
+  // and the journal goes on as the uninterrupted run's did. Should a proposal differ,
+  // or evaluations overlap, the rest of the tail is told at once instead. On a
+  // deterministic evaluator the journaled configurations are evaluated again (it is
+  // cheap there) so that its state, a simulated clock, is exactly as it was.
+  void resume(const LoopState& state, const std::vector<EvaluationRecord>& history,
+              std::vector<EvaluationRecord> tail);
   // Ask the loop to stop after the evaluations in flight (e.g. on SIGINT).
   void request_stop() { stop_requested_ = true; }
 
@@ -80,6 +114,11 @@ class EvolveLoop {
   Scored remember(const Config& config, std::size_t fidelity, const Evaluation& evaluation,
                   std::uint64_t id);
   bool budget_left() const;
+  double clock() const { return evaluator_.elapsed_s() + clock_offset_s_; }
+  LoopState state() const;
+  // Counts a journaled evaluation (from resume's tail) as done, without reporting it.
+  Scored take_journaled(const EvaluationRecord& r);
+  bool serves(const EvaluationRecord& r, const Config& config, std::size_t fidelity) const;
   std::uint64_t cache_key(const Config& config, std::size_t fidelity) const;
   std::size_t effective_fidelity(std::size_t requested) const;
 
@@ -93,7 +132,12 @@ class EvolveLoop {
   std::optional<Scored> best_;
   std::size_t evaluations_ = 0;
   std::size_t duplicates_ = 0;
-  double elapsed_offset_s_ = 0.0;
+  std::size_t duplicate_streak_ = 0;
+  // Added to the evaluator's clock: a live resumed run goes on from the time spent.
+  double clock_offset_s_ = 0.0;
+  std::deque<EvaluationRecord> tail_;  // see resume()
+  std::size_t checkpoint_every_ = 0;
+  std::function<void(const LoopState&, const Rng&)> checkpoint_;
   volatile bool stop_requested_ = false;
 };
 

@@ -1,0 +1,113 @@
+#include "runs/run_recorder.hpp"
+
+#include <algorithm>
+
+#include "evaluators/evaluation_json.hpp"
+#include "runs/checkpoint.hpp"
+#include "runs/journal_record.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+Value value_from_json(const nlohmann::json& j, const std::string& where) {
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number_integer()) return j.get<std::int64_t>();
+  if (j.is_number_float()) return j.get<double>();
+  if (j.is_string()) return j.get<std::string>();
+  throw_input_error("corrupt journal record: a parameter value is " + j.dump(), where);
+}
+
+EvaluationRecord record_from_json(const nlohmann::json& j, const ParameterSpace& space,
+                                  const std::string& where) {
+  EvaluationRecord r;
+  try {
+    r.id = j.at("id").get<std::uint64_t>();
+    std::map<std::string, Value> bindings;
+    for (const auto& [name, value] : j.at("genome").items()) {
+      bindings[name] = value_from_json(value, where);
+    }
+    r.config = space.from_bindings(bindings);
+    r.fidelity = j.value("fidelity", std::size_t{0});
+    r.evaluation = evaluation_from_json(j.at("evaluation"));
+    r.elapsed_s = j.at("elapsed_s").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error(std::string("corrupt journal record: ") + e.what(), where);
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<EvaluationRecord> read_journal_records(const std::filesystem::path& journal,
+                                                   const ParameterSpace& space) {
+  std::vector<EvaluationRecord> records;
+  std::error_code ec;
+  if (!std::filesystem::exists(journal, ec)) return records;
+  for (const nlohmann::json& j : read_journal(journal)) {
+    const std::string where = journal.string() + ":" + std::to_string(records.size() + 1);
+    records.push_back(record_from_json(j, space, where));
+    if (records.back().id != records.size() - 1) {
+      throw_input_error("journal ids are not consecutive: expected " +
+                            std::to_string(records.size() - 1) + ", found " +
+                            std::to_string(records.back().id),
+                        where, "the journal was edited or mixes two runs");
+    }
+  }
+  return records;
+}
+
+RunRecorder::RunRecorder(std::filesystem::path dir, const ParameterSpace& space, Strategy& strategy,
+                         std::string strategy_name, std::size_t checkpoint_every)
+    : dir_(std::move(dir)),
+      space_(space),
+      strategy_(strategy),
+      strategy_name_(std::move(strategy_name)),
+      checkpoint_every_(checkpoint_every) {}
+
+const std::vector<EvaluationRecord>& RunRecorder::restore(EvolveLoop& loop, Rng& rng) {
+  const std::optional<Checkpoint> checkpoint = read_checkpoint(dir_);
+  past_ = read_journal_records(dir_ / "journal.jsonl", space_);
+  LoopState state;
+  if (checkpoint) {
+    const std::string where = (dir_ / kCheckpointFile).string();
+    if (checkpoint->strategy != strategy_name_) {
+      throw_input_error("the checkpoint is of strategy '" + checkpoint->strategy +
+                            "', the run's is '" + strategy_name_ + "'",
+                        where);
+    }
+    if (checkpoint->loop.evaluations > past_.size()) {
+      throw_input_error("the checkpoint counts " + std::to_string(checkpoint->loop.evaluations) +
+                            " evaluations, the journal holds " + std::to_string(past_.size()),
+                        where, "the journal was truncated or replaced");
+    }
+    try {
+      strategy_.restore(checkpoint->strategy_state);
+    } catch (const nlohmann::json::exception& e) {
+      throw_input_error(std::string("corrupt checkpoint: strategy state: ") + e.what(), where);
+    }
+    rng.restore(checkpoint->rng);
+    state = checkpoint->loop;
+  }
+  const auto split = past_.begin() + static_cast<std::ptrdiff_t>(state.evaluations);
+  const std::vector<EvaluationRecord> history(past_.begin(), split);
+  loop.resume(state, history, std::vector<EvaluationRecord>(split, past_.end()));
+  for (const EvaluationRecord& r : past_) {
+    best_fitness_ = std::max(best_fitness_, r.evaluation.fitness);
+  }
+  return past_;
+}
+
+void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRecord&)> also) {
+  journal_.emplace(dir_ / "journal.jsonl");
+  loop.on_evaluation([this, also = std::move(also)](const EvaluationRecord& r) {
+    best_fitness_ = std::max(best_fitness_, r.evaluation.fitness);
+    journal_->append(journal_record(space_, r, best_fitness_));
+    if (also) also(r);
+  });
+  loop.on_checkpoint(checkpoint_every_, [this](const LoopState& state, const Rng& rng) {
+    write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state});
+  });
+}
+
+}  // namespace evojit

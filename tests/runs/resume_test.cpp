@@ -1,0 +1,170 @@
+// Resuming a run (runs/resume.hpp) on the deterministic replay backend: for every
+// strategy, a run stopped after a checkpoint, with evaluations journaled after it
+// and a torn last line, resumes to exactly the journal of the uninterrupted run.
+#include "runs/resume.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "runs/checkpoint.hpp"
+#include "runs/replay_run.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kCache =
+    fs::path(EVOJIT_SHARED_DATA_DIR) / "spaces" / "convolution_milo_A100.json.gz";
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+struct Registries {
+  TaskRegistry tasks;
+  StrategyRegistry strategies;
+  Registries() {
+    register_builtin_tasks(tasks);
+    register_builtin_strategies(strategies);
+  }
+};
+
+class ResumeTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    dir_ = fs::temp_directory_path() / ("evojit-resume-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ReplayRunConfig config(const fs::path& out, std::size_t budget) const {
+    ReplayRunConfig c;
+    c.cache_file = kCache;
+    c.strategy = GetParam();
+    c.budget_evaluations = budget;
+    c.seed = 5;
+    c.out_dir = out;
+    return c;
+  }
+
+  fs::path dir_;
+  Registries r_;
+};
+
+TEST_P(ResumeTest, AStoppedRunResumesToTheUninterruptedJournal) {
+  constexpr std::size_t kBudget = 120, kStopped = 47, kTail = 6;
+  const fs::path whole = dir_ / "whole", cut = dir_ / "cut";
+  execute_replay_run(config(whole, kBudget), r_.strategies);
+  const std::vector<std::string> journal = lines_of(read(whole / "journal.jsonl"));
+  ASSERT_EQ(journal.size(), kBudget);
+
+  // A run killed after evaluation kStopped + kTail - 1, its last checkpoint at
+  // kStopped, in the middle of writing the next record.
+  execute_replay_run(config(cut, kStopped), r_.strategies);
+  ASSERT_EQ(read_checkpoint(cut)->loop.evaluations, kStopped);
+  fs::remove(cut / "summary.json");
+  {
+    std::ofstream out(cut / "journal.jsonl", std::ios::app);
+    for (std::size_t i = kStopped; i < kStopped + kTail; ++i) out << journal[i] << "\n";
+    out << journal[kStopped + kTail].substr(0, 40);
+  }
+
+  ResumeOptions options;
+  options.budget_evaluations = kBudget;
+  EXPECT_EQ(resume_run_directory(cut, r_.tasks, r_.strategies, options), ResumeStatus::resumed);
+  EXPECT_EQ(read(cut / "journal.jsonl"), read(whole / "journal.jsonl"));
+  EXPECT_EQ(read(cut / "summary.json"), read(whole / "summary.json"));
+  EXPECT_EQ(read(cut / "best" / "best.json"), read(whole / "best" / "best.json"));
+  EXPECT_EQ(read_checkpoint(cut)->strategy_state, read_checkpoint(whole)->strategy_state);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, ResumeTest,
+                         ::testing::Values("one-plus-one", "random", "mu-plus-lambda",
+                                           "mu-comma-lambda", "regularized-evolution", "nsga2",
+                                           "evopress", "islands"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+class ResumeInputTest : public ResumeTest {};
+
+TEST_P(ResumeInputTest, AFinishedRunIsLeftAlone) {
+  const fs::path out = dir_ / "run";
+  execute_replay_run(config(out, 30), r_.strategies);
+  const std::string journal = read(out / "journal.jsonl");
+  EXPECT_EQ(resume_run_directory(out, r_.tasks, r_.strategies), ResumeStatus::already_finished);
+  EXPECT_EQ(read(out / "journal.jsonl"), journal);
+}
+
+TEST_P(ResumeInputTest, ALargerBudgetExtendsAFinishedRun) {
+  const fs::path out = dir_ / "run", whole = dir_ / "whole";
+  execute_replay_run(config(out, 30), r_.strategies);
+  execute_replay_run(config(whole, 50), r_.strategies);
+  ResumeOptions options;
+  options.budget_evaluations = 50;
+  EXPECT_EQ(resume_run_directory(out, r_.tasks, r_.strategies, options), ResumeStatus::resumed);
+  EXPECT_EQ(read(out / "journal.jsonl"), read(whole / "journal.jsonl"));
+}
+
+TEST_P(ResumeInputTest, ADirectoryThatIsNotARunIsAnInputError) {
+  EXPECT_THROW(resume_run_directory(dir_, r_.tasks, r_.strategies), InputError);
+  EXPECT_THROW(resume_run_directory(dir_ / "nope", r_.tasks, r_.strategies), InputError);
+}
+
+TEST_P(ResumeInputTest, ACorruptCheckpointIsAnInputErrorAndChangesNothing) {
+  const fs::path out = dir_ / "run";
+  execute_replay_run(config(out, 30), r_.strategies);
+  fs::remove(out / "summary.json");
+  std::ofstream(out / "journal.jsonl", std::ios::app) << "{\"id\": 30, \"gen";  // torn
+  std::ofstream(out / kCheckpointFile) << "{\"format\": 1, \"strategy\": ";
+  const std::string journal = read(out / "journal.jsonl");
+  const std::string run = read(out / "run.json");
+  ResumeOptions options;
+  options.budget_evaluations = 60;
+  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies, options), InputError);
+  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
+  EXPECT_EQ(read(out / "journal.jsonl"), journal);
+  EXPECT_EQ(read(out / "run.json"), run);
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+}
+
+TEST_P(ResumeInputTest, ACheckpointAheadOfTheJournalIsAnInputError) {
+  const fs::path out = dir_ / "run";
+  execute_replay_run(config(out, 30), r_.strategies);
+  fs::remove(out / "summary.json");
+  std::string journal = read(out / "journal.jsonl");
+  journal.resize(journal.find('\n') + 1);  // one record left
+  std::ofstream(out / "journal.jsonl", std::ios::trunc) << journal;
+  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
+  EXPECT_EQ(read(out / "journal.jsonl"), journal);
+}
+
+INSTANTIATE_TEST_SUITE_P(OnePlusOne, ResumeInputTest, ::testing::Values("one-plus-one"));
+
+}  // namespace
+}  // namespace evojit
