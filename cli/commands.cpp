@@ -12,6 +12,7 @@
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 #include "runs/replay_run.hpp"
+#include "runs/run_config_file.hpp"
 #include "runs/resume.hpp"
 #include "runs/run_report.hpp"
 #include "runs/tuning_run.hpp"
@@ -92,6 +93,26 @@ void add_roofline(CLI::App& app) {
   });
 }
 
+// `run --config FILE`: the file's values, then every flag given on the command line
+// over them (a list flag, --set or --constraint, replaces the file's list).
+void apply_config_file(const CLI::App& cmd, const std::string& file, RunConfig& config,
+                       std::string& out, std::string& profile_path) {
+  RunConfig merged = load_run_config(file);
+  auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
+  if (given("--task")) merged.task = config.task;
+  if (given("--strategy")) merged.strategy = config.strategy;
+  if (given("--budget")) merged.budget_evaluations = config.budget_evaluations;
+  if (given("--time-budget")) merged.budget_seconds = config.budget_seconds;
+  if (given("--seed")) merged.seed = config.seed;
+  if (given("--set")) merged.overrides = config.overrides;
+  if (given("--constraint")) merged.constraints = config.constraints;
+  if (given("--workers")) merged.workers = config.workers;
+  if (given("--max-seconds-per-size")) merged.measure.max_seconds = config.measure.max_seconds;
+  if (!given("--out")) out = merged.out_dir.string();
+  if (!given("--profile")) profile_path = merged.profile_path.string();
+  config = std::move(merged);  // --strategy-params is applied after this
+}
+
 void add_run(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
@@ -101,6 +122,9 @@ void add_run(CLI::App& app) {
   auto profile_path = std::make_shared<std::string>();
   auto replay = std::make_shared<std::string>();
   auto t1 = std::make_shared<std::string>();
+  auto config_file = std::make_shared<std::string>();
+  cmd->add_option("--config", *config_file,
+                  "Run configuration file (JSON); flags given on the command line override it");
   cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)");
   cmd->add_option("--replay", *replay,
                   "Replay a Kernel Tuner cache file (.json/.json.gz) instead of a task");
@@ -119,7 +143,8 @@ void add_run(CLI::App& app) {
                   "Timing cap per size and candidate")
       ->capture_default_str();
   cmd->add_option("--profile", *profile_path, "Machine profile file");
-  cmd->callback([config, params_text, out, profile_path, replay, t1] {
+  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1] {
+    if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
         config->strategy_params = nlohmann::json::parse(*params_text);

@@ -42,7 +42,15 @@ std::string read_file_text(const std::filesystem::path& file) {
     if (n == 0) break;
     text.append(buffer.data(), static_cast<std::size_t>(n));
   }
+  // gzread reports a cut-off gzip stream only through gzerror (Z_BUF_ERROR): without
+  // this check a truncated .gz would load as a silently shorter cache.
+  int code = Z_OK;
+  std::string message = gzerror(in, &code);
   gzclose(in);
+  if (code == Z_BUF_ERROR) {
+    throw_input_error("the gzip stream is truncated (" + message + ")", file.string(),
+                      "the file was cut short; copy or download it again");
+  }
   return text;
 }
 
@@ -67,7 +75,7 @@ json parse_with_repair(std::string_view text, const std::string& where, bool& re
   try {
     repaired = false;
     return json::parse(text);
-  } catch (const json::parse_error& first) {
+  } catch (const json::exception& first) {  // parse_error, or out_of_range for 1e400
     std::string base(text);
     while (!base.empty() &&
            (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ',')) {
@@ -93,6 +101,18 @@ json parse_with_repair(std::string_view text, const std::string& where, bool& re
   }
 }
 
+// An optional string member; any other type is an error naming its pointer.
+std::string string_or(const json& doc, const char* key, const char* fallback,
+                      const std::string& where) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return fallback;
+  if (!it->is_string()) {
+    throw_input_error(std::string("expected a string, got a ") + it->type_name(),
+                      where + "#/" + key);
+  }
+  return it->get<std::string>();
+}
+
 const json& require(const json& object, const char* key, const std::string& where,
                     const std::string& pointer) {
   auto it = object.find(key);
@@ -105,6 +125,10 @@ const json& require(const json& object, const char* key, const std::string& wher
 
 std::optional<Value> to_value(const json& j) {
   if (j.is_boolean()) return Value{j.get<bool>()};
+  // Above int64: read as the nearest double rather than wrapped to a negative integer.
+  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
+    return Value{j.get<double>()};
+  }
   if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
   if (j.is_number_float()) return Value{j.get<double>()};
   if (j.is_string()) return Value{j.get<std::string>()};
@@ -167,9 +191,14 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
     if (times != e.end() && times->is_array() && !times->empty()) {
       double sum = 0.0, sum2 = 0.0, lo = std::numeric_limits<double>::infinity();
       std::size_t n = 0;
-      for (const json& t : *times) {
+      for (std::size_t i = 0; i < times->size(); ++i) {
+        const json& t = (*times)[i];
         if (!t.is_number()) continue;
         double x = t.get<double>();
+        if (!std::isfinite(x) || x < 0.0) {
+          throw_input_error("a time must be a non-negative number of milliseconds, got " + t.dump(),
+                            where + "#" + pointer + "/times/" + std::to_string(i));
+        }
         sum += x;
         sum2 += x * x;
         lo = std::min(lo, x);
@@ -219,9 +248,9 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   json doc = parse_with_repair(text, where, c.repaired_);
   if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
 
-  c.device_name_ = doc.value("device_name", "");
-  c.kernel_name_ = doc.value("kernel_name", "");
-  c.objective_ = doc.value("objective", "time");
+  c.device_name_ = string_or(doc, "device_name", "", where);
+  c.kernel_name_ = string_or(doc, "kernel_name", "", where);
+  c.objective_ = string_or(doc, "objective", "time", where);
   if (auto ps = doc.find("problem_size"); ps != doc.end()) {
     if (ps->is_number_integer()) {
       c.problem_size_.push_back(ps->get<std::int64_t>());
@@ -236,6 +265,11 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   const json& params = require(doc, "tune_params", where, "");
   if (!keys.is_array() || keys.empty()) {
     throw_input_error("expected a non-empty list of names", where + "#/tune_params_keys");
+  }
+  if (!params.is_object()) {
+    throw_input_error(
+        std::string("expected an object {name: [values]}, got a ") + params.type_name(),
+        where + "#/tune_params");
   }
   for (std::size_t k = 0; k < keys.size(); ++k) {
     if (!keys[k].is_string()) {

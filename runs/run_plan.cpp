@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "support/error.hpp"
 
@@ -21,6 +22,7 @@ ParameterSpace restrict_space(const ParameterSpace& space,
                               const std::vector<std::string>& overrides,
                               const std::vector<std::string>& constraints) {
   ParameterSpace restricted = space;
+  std::set<std::string> pinned;
   for (const std::string& item : overrides) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
@@ -33,6 +35,12 @@ ParameterSpace restrict_space(const ParameterSpace& space,
       for (const Parameter& p : space.parameters()) known += (known.empty() ? "" : ", ") + p.name;
       throw_input_error("unknown parameter '" + name + "'", "--set " + item,
                         "parameters of this task: " + known);
+    }
+    // Pinned twice, the second value would be checked against the first alone and be
+    // reported as "not one of the values": say what is really wrong.
+    if (!pinned.insert(name).second) {
+      throw_input_error("parameter '" + name + "' is set twice", "--set " + item,
+                        "give one --set per parameter");
     }
     restricted = restricted.with_fixed(name, parse_value(item.substr(eq + 1)));
   }

@@ -51,19 +51,56 @@ void size_table(std::ostringstream& out, const json& evaluation) {
   }
 }
 
+// A file of the run that is there must hold a JSON object.
+void require_object(const json& j, const std::filesystem::path& path) {
+  if (!j.is_null() && !j.is_object()) {
+    throw_input_error(std::string("expected a JSON object, got ") + j.type_name(), path.string(),
+                      "the file is damaged; `evojit run` writes an object");
+  }
+}
+
+std::string format_report(const std::filesystem::path& dir);
+
 }  // namespace
 
 std::string format_run_report(const std::filesystem::path& dir) {
+  // The files were written by evojit but may have been edited or damaged since: a
+  // field of the wrong type is a user-facing error naming the directory, not a crash.
+  try {
+    return format_report(dir);
+  } catch (const json::exception& e) {
+    throw_input_error(std::string("a run file has a field of the wrong type: ") + e.what(),
+                      dir.string(),
+                      "run.json, summary.json or best/best.json was edited or damaged");
+  }
+}
+
+namespace {
+
+std::string format_report(const std::filesystem::path& dir) {
   const json run = read_json_file(dir / "run.json");
   if (run.is_null()) {
     throw_input_error("not a run directory (no run.json)", dir.string(),
                       "give the directory `evojit run` wrote, e.g. runs/triad-...");
   }
+  require_object(run, dir / "run.json");
+  if (!run.contains("config") || !run.at("config").is_object()) {
+    throw_input_error("expected a \"config\" object", (dir / "run.json").string() + "#/config",
+                      "the file is damaged; `evojit run` writes the run's configuration there");
+  }
   const std::vector<json> journal = std::filesystem::exists(dir / "journal.jsonl")
                                         ? read_journal(dir / "journal.jsonl")
                                         : std::vector<json>{};
+  for (std::size_t i = 0; i < journal.size(); ++i) {
+    if (!journal[i].is_object()) {
+      throw_input_error("record " + std::to_string(i + 1) + " is not a JSON object",
+                        (dir / "journal.jsonl").string(), "the journal is damaged");
+    }
+  }
   const json summary = read_json_file(dir / "summary.json");
+  require_object(summary, dir / "summary.json");
   const json best = read_json_file(dir / "best" / "best.json");
+  require_object(best, dir / "best" / "best.json");
   const json& config = run.at("config");
 
   std::ostringstream out;
@@ -136,4 +173,5 @@ std::string format_run_report(const std::filesystem::path& dir) {
   return out.str();
 }
 
+}  // namespace
 }  // namespace evojit

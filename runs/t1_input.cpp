@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -89,9 +90,10 @@ class PythonList {
     std::int64_t step = args.size() == 3 ? args[2] : 1;
     if (step == 0) fail("range() step must not be zero");
     std::vector<Value> out;
-    for (std::int64_t v = start; step > 0 ? v < stop : v > stop; v += step) {
+    for (std::int64_t v = start; step > 0 ? v < stop : v > stop;) {
       out.push_back(v);
       if (out.size() > 10'000'000) fail("range() is too long");
+      if (__builtin_add_overflow(v, step, &v)) break;  // the next value is past any int64 stop
     }
     return out;
   }
@@ -164,6 +166,10 @@ std::string at(const std::string& where, const std::string& pointer) {
 
 std::optional<Value> json_to_value(const json& j) {
   if (j.is_boolean()) return Value{j.get<bool>()};
+  // Above int64: read as the nearest double rather than wrapped to a negative integer.
+  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
+    return Value{j.get<double>()};
+  }
   if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
   if (j.is_number_float()) return Value{j.get<double>()};
   if (j.is_string()) return Value{j.get<std::string>()};
@@ -175,7 +181,9 @@ std::optional<Value> coerce(const Value& v, const std::string& type) {
   if (type.empty()) return v;
   if (type == "int") {
     if (std::holds_alternative<std::int64_t>(v)) return v;
-    if (const auto* d = std::get_if<double>(&v); d && std::floor(*d) == *d && std::isfinite(*d)) {
+    // In [-2^63, 2^63): converting a double outside the int64 range is undefined.
+    if (const auto* d = std::get_if<double>(&v);
+        d && std::floor(*d) == *d && *d >= -9223372036854775808.0 && *d < 9223372036854775808.0) {
       return Value{static_cast<std::int64_t>(*d)};
     }
     return std::nullopt;
@@ -359,7 +367,13 @@ T1Input parse_t1_input(const json& doc, const std::string& where) {
   if (auto dot = stem.find('.'); dot != std::string::npos) stem = stem.substr(0, dot);
   in.name = stem;
   if (auto general = doc.find("General"); general != doc.end() && general->is_object()) {
-    in.name = general->value("BenchmarkName", stem);
+    if (auto bn = general->find("BenchmarkName"); bn != general->end() && !bn->is_null()) {
+      if (!bn->is_string()) {
+        throw_input_error(std::string("expected a string, got a ") + bn->type_name(),
+                          at(where, "/General/BenchmarkName"));
+      }
+      in.name = bn->get<std::string>();
+    }
   }
 
   if (auto ks = doc.find("KernelSpecification"); ks != doc.end() && ks->is_object()) {
@@ -398,7 +412,7 @@ T1Input read_t1_input(const std::filesystem::path& file) {
   json doc;
   try {
     doc = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
     throw_input_error(std::string("not a JSON document: ") + e.what(), file.string(),
                       "expected a T1 tuning input");
   }

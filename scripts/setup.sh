@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
-  llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19
+  llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 libclang-rt-19-dev
   libtbb-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libxxhash-dev zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev

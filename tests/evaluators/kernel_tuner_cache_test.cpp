@@ -185,5 +185,70 @@ TEST(KernelTunerCache, ErrorsNameTheFileAndTheJsonPointer) {
   }
 }
 
+// The InputError that parsing `text` throws; a failure when there is none (or when
+// anything else is thrown: that would reach the user as an internal error).
+InputError parse_error_of(const std::string& text) {
+  try {
+    KernelTunerCache::parse(text, "c.json");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError for " << text.substr(0, 200);
+  return InputError("none");
+}
+
+TEST(KernelTunerCache, ANumberTooLargeForADoubleIsABadInput) {
+  std::string huge = kSmallCache;
+  huge.replace(huge.find("2.0"), 3, "1e400");
+  const InputError e = parse_error_of(huge);
+  EXPECT_EQ(e.where(), "c.json");
+  EXPECT_NE(std::string(e.what()).find("number overflow"), std::string::npos) << e.what();
+}
+
+TEST(KernelTunerCache, MetadataOfTheWrongTypeNamesItsPointer) {
+  std::string text = kSmallCache;
+  text.replace(text.find("\"Test GPU\""), 10, "42");
+  EXPECT_EQ(parse_error_of(text).where(), "c.json#/device_name");
+  EXPECT_EQ(
+      parse_error_of(R"({"tune_params_keys": ["a"], "tune_params": [[1]], "cache": {}})").where(),
+      "c.json#/tune_params");
+}
+
+TEST(KernelTunerCache, ANegativeOrOverflowingRepetitionTimeIsABadInput) {
+  std::string text = kSmallCache;
+  text.replace(text.find("[1.0, 3.0]"), 10, "[1.0, -3.0]");
+  EXPECT_EQ(parse_error_of(text).where(), "c.json#/cache/1,8/times/1");
+}
+
+TEST(KernelTunerCache, AValueAboveInt64IsReadAsANumberNotWrapped) {
+  std::string text = kSmallCache;
+  text.replace(text.find("\"b\": [8, 16]"), 12, "\"b\": [8, 16, 18446744073709551615]");
+  const KernelTunerCache c = KernelTunerCache::parse(text, "c.json");
+  EXPECT_EQ(c.values()[1][2], Value{18446744073709551615.0});
+}
+
+TEST(KernelTunerCache, ATruncatedGzipFileIsABadInputNotAShorterCache) {
+  const auto whole = kSpaces / "convolution_milo_A100.json.gz";
+  std::ifstream in(whole, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 1000u);
+  const auto cut = write_temp("cut.json.gz", bytes.substr(0, bytes.size() / 2));
+  try {
+    KernelTunerCache::load(cut);
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), cut.string());
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(cut);
+}
+
+TEST(KernelTunerCache, AnythingButAnObjectAtTheTopIsABadInput) {
+  for (const char* text : {"[]", "3", "\"cache\"", "null"}) {
+    const InputError e = parse_error_of(text);
+    EXPECT_EQ(e.where(), "c.json#") << text;
+  }
+}
+
 }  // namespace
 }  // namespace evojit

@@ -214,5 +214,36 @@ TEST(T1Input, EveryCacheCoversTheSpaceOfItsInput) {
   }
 }
 
+TEST(T1Input, ANumberTooLargeForADoubleIsABadInput) {
+  const InputError e = expect_error(
+      t1_text(R"({"Name": "bx", "Type": "float", "Values": [1e400]})", ""), "huge.json");
+  EXPECT_NE(std::string(e.what()).find("not a JSON document"), std::string::npos) << e.what();
+}
+
+TEST(T1Input, AFloatOutsideTheInt64RangeIsNotAnInt) {
+  const InputError e = expect_error(
+      t1_text(R"({"Name": "bx", "Type": "int", "Values": "[16, 1e300]"})", ""), "bigfloat.json");
+  EXPECT_NE(std::string(e.what()).find("is not of Type int"), std::string::npos) << e.what();
+  EXPECT_NE(e.where().find("#/ConfigurationSpace/TuningParameters/0/Values"), std::string::npos);
+}
+
+TEST(T1Input, ARangeEndingAtTheInt64LimitStopsThere) {
+  const T1Input in = parse_t1_input(
+      nlohmann::json::parse(t1_text(
+          R"j({"Name": "bx", "Values": "range(9223372036854775800, 9223372036854775807, 5)"})j",
+          "")),
+      "range.json");
+  const auto& values = in.space.parameters()[0].values;
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[1], Value{std::int64_t{9223372036854775805}});
+}
+
+TEST(T1Input, ABenchmarkNameThatIsNotAStringNamesItsPointer) {
+  std::string text = t1_text(kTwoParameters, "");
+  text.replace(text.find(R"("tiny")"), 6, "[1]");
+  const InputError e = expect_error(text, "name.json");
+  EXPECT_NE(e.where().find("#/General/BenchmarkName"), std::string::npos) << e.what();
+}
+
 }  // namespace
 }  // namespace evojit
