@@ -1,9 +1,26 @@
 #include "evaluators/evaluation_json.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "support/error.hpp"
 #include "support/hash.hpp"
 
 namespace evojit {
+namespace {
+
+// nlohmann::json writes inf and NaN as null. An error metric that was not finite
+// (a kernel that left NaN in its output) must read back as infinitely wrong, not
+// throw and end the run.
+double error_metric(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0.0;
+  if (it->is_null()) return std::numeric_limits<double>::infinity();
+  const double v = it->get<double>();
+  return std::isnan(v) ? std::numeric_limits<double>::infinity() : v;
+}
+
+}  // namespace
 
 const char* to_string(EvalStatus s) {
   switch (s) {
@@ -67,7 +84,7 @@ SizeResult size_result_from_json(const nlohmann::json& j) {
   r.dims = j.value("dims", std::vector<std::int64_t>{});
   r.ok = j.value("ok", false);
   if (j.contains("timing")) r.timing = timing_from_json(j.at("timing"));
-  r.max_error = j.value("max_error", 0.0);
+  r.max_error = error_metric(j, "max_error");
   r.tolerance = j.value("tolerance", 0.0);
   r.message = j.value("message", "");
   r.roofline_s = j.value("roofline_s", 0.0);

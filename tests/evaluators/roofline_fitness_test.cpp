@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -84,6 +85,38 @@ TEST(Measurement, ResetsBeforeEveryRunAndRespectsTheRepetitionCap) {
   EXPECT_EQ(t.repetitions, 7);
   EXPECT_EQ(runs, 9);
   EXPECT_EQ(resets, runs);
+}
+
+}  // namespace
+}  // namespace evojit
+
+#include "evaluators/evaluation_json.hpp"
+
+namespace evojit {
+namespace {
+
+TEST(EvaluationJson, ANonFiniteErrorMetricReadsBackAsInfinitelyWrong) {
+  SizeResult r;
+  r.max_error = std::numeric_limits<double>::quiet_NaN();
+  // On the wire (driver <-> worker, journal) NaN is written as null.
+  const nlohmann::json wire = nlohmann::json::parse(to_json(r).dump());
+  EXPECT_TRUE(wire["max_error"].is_null());
+  EXPECT_TRUE(std::isinf(size_result_from_json(wire).max_error));
+  EXPECT_TRUE(std::isinf(size_result_from_json(to_json(r)).max_error));
+}
+
+TEST(EvaluationJson, RoundTripsAnEvaluation) {
+  Evaluation e;
+  e.status = EvalStatus::crash;
+  e.signal = 11;
+  e.diagnostic = "run: worker crashed";
+  e.sizes.push_back(SizeResult{"n=4", {4}, true, {1e-3, 0.1, 5, 9e-4}, 0.0, 1e-6, "", 2e-3, 2.0});
+  const Evaluation back = evaluation_from_json(nlohmann::json::parse(to_json(e).dump()));
+  EXPECT_EQ(back.status, EvalStatus::crash);
+  EXPECT_EQ(back.signal, 11);
+  EXPECT_EQ(back.sizes.at(0).label, "n=4");
+  EXPECT_DOUBLE_EQ(back.sizes.at(0).timing.median_s, 1e-3);
+  EXPECT_DOUBLE_EQ(back.sizes.at(0).fraction, 2.0);
 }
 
 }  // namespace
