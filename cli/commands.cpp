@@ -7,13 +7,14 @@
 
 #include <unistd.h>
 
+#include "cli/cuda_commands.hpp"
 #include "cli/progress_line.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 #include "runs/replay_run.hpp"
-#include "runs/run_config_file.hpp"
 #include "runs/resume.hpp"
+#include "runs/run_config_file.hpp"
 #include "runs/run_report.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/strategy.hpp"
@@ -74,7 +75,10 @@ void add_roofline(CLI::App& app) {
   auto force = std::make_shared<bool>(false);
   cmd->add_option("--profile", *path, "Profile file (default: the user's cache directory)");
   cmd->add_flag("--force", *force, "Measure again even if a profile exists");
-  cmd->callback([path, force] {
+  auto device = std::make_shared<std::string>("cpu");
+  cmd->add_option("--device", *device, "cpu, or cuda:N for a GPU")->capture_default_str();
+  cmd->callback([path, force, device] {
+    if (*device != "cpu") return gpu_roofline_command(*device, *path, *force);
     const std::filesystem::path where =
         path->empty() ? default_profile_path() : std::filesystem::path(*path);
     std::optional<MachineProfile> profile;
@@ -143,7 +147,14 @@ void add_run(CLI::App& app) {
                   "Timing cap per size and candidate")
       ->capture_default_str();
   cmd->add_option("--profile", *profile_path, "Machine profile file");
-  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1] {
+  auto cuda = std::make_shared<CudaRunFlags>();
+  cuda->device = "cpu";
+  cmd->add_option("--device", cuda->device, "cpu, or cuda:N to tune CUDA kernels")
+      ->capture_default_str();
+  cmd->add_option("--kernel-source", cuda->kernel_source,
+                  "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
+  cmd->add_flag("--flush-l2", cuda->flush_l2, "CUDA: flush the L2 before every timed repetition");
+  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda] {
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
@@ -155,6 +166,12 @@ void add_run(CLI::App& app) {
     }
     config->out_dir = *out;
     config->profile_path = *profile_path;
+    if (cuda->device != "cpu" || !cuda->kernel_source.empty()) {
+      CudaRunFlags flags = *cuda;
+      flags.t1 = *t1;
+      if (flags.device == "cpu") flags.device = "cuda:0";
+      return cuda_run_command(*config, flags);
+    }
     Registries r;
     if (replay->empty() == config->task.empty()) {
       throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",

@@ -26,6 +26,8 @@ if ! ls /usr/lib/$arch/cmake/GTest/GTestConfig.cmake /usr/lib/cmake/GTest/GTestC
      /usr/local/lib/cmake/GTest/GTestConfig.cmake >/dev/null 2>&1; then
   args+=(-DGTest_DIR="$deps/lib/$arch/cmake/GTest")
 fi
+# Extra configure arguments, e.g. EVOJIT_CMAKE_ARGS="-DCMAKE_CXX_FLAGS=-include initializer_list".
+if [ -n "${EVOJIT_CMAKE_ARGS:-}" ]; then args+=("$EVOJIT_CMAKE_ARGS"); fi
 echo "gpu_build: cmake ${args[*]}"
 cmake -S "$root" -B "$build" "${args[@]}"
 cmake --build "$build" -j"$(nproc)" --target evojit evojit-cuda-worker cuda_tests \

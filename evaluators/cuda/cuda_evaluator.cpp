@@ -87,7 +87,11 @@ CudaEvaluator::CudaEvaluator(const CudaTask& task, ParameterSpace space,
       pool_(pool),
       fitness_(fitness),
       options_(options),
-      start_(std::chrono::steady_clock::now()) {}
+      start_(std::chrono::steady_clock::now()) {
+  // A request written to a worker that has just died must fail as EPIPE (and be
+  // classified), not kill the driver with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+}
 
 double CudaEvaluator::elapsed_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -115,6 +119,10 @@ Evaluation CudaEvaluator::evaluate_source(const std::string& source,
 
   WorkerPool::Lease lease = pool_.acquire();
   WorkerProcess& worker = lease.worker();
+  // A worker can die between evaluations without a request in flight (its parent
+  // thread ended, and PR_SET_PDEATHSIG follows the thread): a ping finds that out
+  // and reaps it, so the compile below starts a fresh worker instead of failing.
+  worker.request({{"op", "ping"}}, std::chrono::milliseconds(10'000));
 
   const Reply compiled = worker.request({{"op", "compile"},
                                          {"source", source},

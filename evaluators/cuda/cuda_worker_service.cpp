@@ -1,7 +1,9 @@
 #include "evaluators/cuda/cuda_worker_service.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <new>
@@ -306,7 +308,9 @@ class CudaWorkerService {
       }
       const CheckResult check_result = inst.problem.check(outputs);
       r.ok = check_result.ok;
-      r.max_error = check_result.max_error;
+      // JSON has no infinity (it would travel as null): NaN outputs show as DBL_MAX.
+      r.max_error = std::isfinite(check_result.max_error) ? check_result.max_error
+                                                          : std::numeric_limits<double>::max();
       r.tolerance = check_result.tolerance;
       r.message = check_result.message;
       if (!r.ok) {

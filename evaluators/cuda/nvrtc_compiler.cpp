@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -44,7 +45,21 @@ std::vector<SourceDiagnostic> parse_nvrtc_log(const std::string& log, const std:
   static const std::regex head(
       R"(^(.*)\((\d+)\): (error|warning|remark|note|catastrophic error)( #[0-9A-Za-z-]+)?: (.*)$)");
   const std::vector<std::string> lines = split_lines(log);
-  const std::vector<std::string> source_lines = split_lines(source);
+  // Logical line -> text, following #line directives (a rendered source starts its
+  // template at "#line 1"); a later region wins, as the template follows the prelude.
+  std::map<int, std::string> source_lines;
+  {
+    static const std::regex line_directive(R"(^\s*#\s*line\s+(\d+).*$)");
+    int logical = 1;
+    for (const std::string& text : split_lines(source)) {
+      std::smatch m;
+      if (std::regex_match(text, m, line_directive)) {
+        logical = std::stoi(m[1].str());
+        continue;
+      }
+      source_lines[logical++] = text;
+    }
+  }
   std::vector<SourceDiagnostic> out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::smatch m;
@@ -61,8 +76,8 @@ std::vector<SourceDiagnostic> parse_nvrtc_log(const std::string& log, const std:
       if (caret != std::string::npos && trim_left(caret_line) == "^") {
         int column = static_cast<int>(caret) + 1;
         // Map the echo's indentation onto the real source line, when we have it.
-        if (d.line >= 1 && static_cast<std::size_t>(d.line) <= source_lines.size()) {
-          const std::string& real = source_lines[d.line - 1];
+        if (const auto it = source_lines.find(d.line); it != source_lines.end()) {
+          const std::string& real = it->second;
           const std::string body = trim_left(real);
           const auto in_echo = body.empty() ? std::string::npos : echo.find(body);
           if (in_echo != std::string::npos && caret >= in_echo) {

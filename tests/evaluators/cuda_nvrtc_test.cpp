@@ -75,6 +75,19 @@ TEST(Nvrtc, CompileErrorsCarryLineAndColumn) {
   EXPECT_NE(d.message.find("undefined_name"), std::string::npos);
 }
 
+TEST(NvrtcLog, FollowsLineDirectivesOfARenderedSource) {
+  const std::string source =
+      "#define A 1\n#define B 2\n#line 1 \"kernel.cu\"\nint f() {\n  return nope;\n}\n";
+  const std::string log =
+      "kernel.cu(2): error: identifier \"nope\" is undefined\n"
+      "    return nope;\n"
+      "           ^\n";
+  const auto d = parse_nvrtc_log(log, source);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].line, 2);
+  EXPECT_EQ(d[0].column, 10);
+}
+
 TEST(NvrtcLog, ParsesHeadCaretAndIndentation) {
   const std::string source = "line one\n\tint x = bad;\n";
   const std::string log =
