@@ -3,7 +3,8 @@
 // standard output is not used for the protocol, so a kernel that prints cannot
 // corrupt it.
 //
-//   evojit-worker [--in FD] [--out FD] [--scratch DIR] [--no-sandbox] [--no-landlock]
+//   evojit-worker [--in FD] [--out FD] [--scratch DIR] [--driver PID] [--no-sandbox]
+//                 [--no-landlock]
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -70,6 +71,8 @@ int main(int argc, char** argv) {
       out_fd = std::atoi(argv[++i]);
     else if (has_value && std::strcmp(argv[i], "--scratch") == 0)
       setup.scratch_dir = argv[++i];
+    else if (has_value && std::strcmp(argv[i], "--driver") == 0)
+      setup.driver_pid = std::atol(argv[++i]);
     else if (std::strcmp(argv[i], "--no-sandbox") == 0)
       setup.sandbox = false;
     else if (std::strcmp(argv[i], "--no-landlock") == 0)

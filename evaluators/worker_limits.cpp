@@ -4,6 +4,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <initializer_list>
 
 #include <sys/resource.h>
 #include <unistd.h>

@@ -1,8 +1,13 @@
 #include "evaluators/worker_pool.hpp"
 
+#include <csignal>
+
 namespace evojit {
 
 WorkerPool::WorkerPool(std::size_t workers, WorkerOptions options) {
+  // Writing a request to a worker that just died must be an error we classify
+  // (EPIPE, then the worker is reaped), not a SIGPIPE that kills the driver.
+  std::signal(SIGPIPE, SIG_IGN);
   if (workers == 0) workers = 1;
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<WorkerProcess>(options));

@@ -16,7 +16,8 @@
 //   request's wall-clock timeout times the number of CPUs, so it never fires before
 //   the deadline on legitimate multi-threaded work and still stops a worker whose
 //   driver no longer watches it; plus an optional lifetime cap.
-// - no core files; the worker dies with the driver (PR_SET_PDEATHSIG).
+// - no core files; the worker exits when the driver process dies (it watches for
+//   being orphaned; PR_SET_PDEATHSIG would follow the spawning thread instead).
 // - a scratch directory per worker process (created before it starts, removed when
 //   it ends) that is its working directory and the only place it may write; the
 //   worker sandboxes itself (evaluators/sandbox.hpp).

@@ -93,8 +93,10 @@ struct WorkerProcess::Impl {
         options.executable.empty() ? default_worker_executable() : options.executable;
     scratch_dir = make_scratch_dir(options.scratch_root);
     // Built before fork: the child may only make async-signal-safe calls.
-    std::vector<const char*> argv = {exe.c_str(),        "--in", "3", "--out", "4", "--scratch",
-                                     scratch_dir.c_str()};
+    const std::string driver_pid = std::to_string(::getpid());
+    std::vector<const char*> argv = {
+        exe.c_str(),       "--in", "3", "--out", "4", "--scratch", scratch_dir.c_str(), "--driver",
+        driver_pid.c_str()};
     if (!options.sandbox) argv.push_back("--no-sandbox");
     if (!options.landlock) argv.push_back("--no-landlock");
     argv.push_back(nullptr);
@@ -124,8 +126,9 @@ struct WorkerProcess::Impl {
         rlimit cpu{options.cpu_seconds_limit, options.cpu_seconds_limit + 5};
         ::setrlimit(RLIMIT_CPU, &cpu);
       }
-      // A driver killed with -9 must not leave workers behind.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      // No PR_SET_PDEATHSIG: it fires when the spawning *thread* exits (an evaluation
+      // thread of the evolve loop), not the driver. The worker watches its parent
+      // process itself (serve_worker's orphan watchdog).
       ::execv(exe.c_str(), const_cast<char* const*>(argv.data()));
       ::_exit(127);
     }

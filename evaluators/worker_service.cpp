@@ -1,10 +1,12 @@
 #include "evaluators/worker_service.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <memory>
 #include <new>
+#include <thread>
 #include <unordered_map>
 
 #include <unistd.h>
@@ -177,6 +179,18 @@ class WorkerService {
 
 }  // namespace
 
+static void watch_for_orphaning(pid_t driver) {
+  if (driver <= 1) return;
+  if (::getppid() != driver) ::_exit(0);  // the driver died before we got here
+  // A driver killed with -9 must not leave workers behind, even one stuck in a
+  // candidate's infinite loop: this thread notices the reparenting and ends the
+  // process. Started after the sandbox, so it runs under the same restrictions.
+  std::thread([driver] {
+    while (::getppid() == driver) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::_exit(0);
+  }).detach();
+}
+
 int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
   install_out_of_memory_classifier();
   if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
@@ -197,6 +211,7 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
 #endif
     service.set_sandbox(enter_sandbox(options));
   }
+  watch_for_orphaning(static_cast<pid_t>(setup.driver_pid));
   std::string line;
   while (channel.read_line(line) == LineChannel::ReadStatus::line) {
     json reply;

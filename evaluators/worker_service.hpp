@@ -29,6 +29,8 @@ struct WorkerSetup {
   std::string scratch_dir;  // the worker's working directory; empty = stay put
   bool sandbox = true;
   bool landlock = true;  // false: the seccomp-only fallback (tests)
+  // The driver's pid: the worker exits when it is orphaned. 0 = do not watch.
+  long driver_pid = 0;
 };
 
 // Serves requests until the input closes. Returns the process exit code.

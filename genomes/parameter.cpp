@@ -1,5 +1,8 @@
 #include "genomes/parameter.hpp"
 
+#include <algorithm>
+#include <numeric>
+
 #include "support/error.hpp"
 
 namespace evojit {
@@ -39,11 +42,27 @@ bool same_value(const Value& a, const Value& b) {
 Parameter make(std::string name, ParameterKind kind, std::vector<Value> values) {
   check_name(name);
   if (values.empty()) throw_input_error("parameter has no values", "parameter '" + name + "'");
-  for (std::size_t i = 0; i < values.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (same_value(values[i], values[j]))
-        throw_input_error("duplicate value " + to_string(values[i], true),
-                          "parameter '" + name + "'");
+  // Sorted so that equal values are neighbours: O(n log n), not O(n^2), for T1
+  // ranges of 10^5+ values.
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto less = [&](std::size_t x, std::size_t y) {
+    const Value& a = values[x];
+    const Value& b = values[y];
+    if (is_number(a) != is_number(b)) return is_number(a);
+    if (!is_number(a)) return std::get<std::string>(a) < std::get<std::string>(b);
+    if (number(a) != number(b)) return number(a) < number(b);
+    const auto* ia = std::get_if<std::int64_t>(&a);
+    const auto* ib = std::get_if<std::int64_t>(&b);
+    return ia && ib && *ia < *ib;
+  };
+  std::sort(order.begin(), order.end(), less);
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    if (same_value(values[order[k]], values[order[k - 1]])) {
+      throw_input_error("duplicate value " + to_string(values[order[k]], true),
+                        "parameter '" + name + "'");
+    }
+  }
   Parameter p;
   p.name = std::move(name);
   p.kind = kind;

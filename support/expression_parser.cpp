@@ -231,6 +231,20 @@ class Parser {
     lexer_.fail("unexpected " + shown, tok_.column);
   }
 
+  // Nesting is bounded (CPython stops at 200 nested parentheses) so a hostile
+  // constraint cannot overflow the stack of the parser or the evaluator. Each level
+  // of parentheses passes three guards (expression, not_test, factor).
+  static constexpr int kMaxNesting = 600;
+  struct NestingGuard {
+    Parser& parser;
+    explicit NestingGuard(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxNesting) {
+        parser.lexer_.fail("expression nested too deeply", parser.tok_.column);
+      }
+    }
+    ~NestingGuard() { --parser.depth_; }
+  };
+
   bool is_op(std::string_view op) const { return tok_.kind == Tok::op && tok_.text == op; }
   bool is_keyword(std::string_view kw) const { return tok_.kind == Tok::name && tok_.text == kw; }
   void advance() { tok_ = lexer_.next(); }
@@ -264,6 +278,7 @@ class Parser {
   }
 
   std::uint32_t expression() {
+    const NestingGuard guard(*this);
     const std::size_t column = tok_.column;
     std::uint32_t then = or_test();
     if (!is_keyword("if")) return then;
@@ -301,6 +316,7 @@ class Parser {
   }
 
   std::uint32_t not_test() {
+    const NestingGuard guard(*this);
     if (is_keyword("not")) {
       std::size_t column = tok_.column;
       advance();
@@ -387,6 +403,7 @@ class Parser {
   }
 
   std::uint32_t factor() {
+    const NestingGuard guard(*this);
     if (tok_.kind == Tok::op && (tok_.text == "-" || tok_.text == "+" || tok_.text == "~")) {
       const Op op = tok_.text == "-" ? Op::neg : tok_.text == "+" ? Op::pos : Op::invert;
       std::size_t column = tok_.column;
@@ -546,6 +563,7 @@ class Parser {
 
   Lexer lexer_;
   Token tok_;
+  int depth_ = 0;
   Program program_;
 };
 

@@ -236,3 +236,16 @@ TEST_F(CliTest, RunNeedsATaskOrAReplay) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, RunWithSeveralWorkersScoresTheHeldOutSizeAfterTheSearch) {
+  const fs::path out = dir_ / "two-workers";
+  const Result r =
+      run_cli("run --task triad --budget 6 --workers 2 --out " + out.string() + " " + common());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json best = read_json(out / "best" / "best.json");
+  EXPECT_EQ(best["held_out"]["evaluation"]["status"], "ok") << best["held_out"].dump(2);
+}
+
+}  // namespace

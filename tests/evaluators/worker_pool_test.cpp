@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -143,6 +145,28 @@ TEST_F(WorkerPoolTest, PoolLendsEachWorkerToOneEvaluationAtATime) {
   auto b = pool.acquire();
   EXPECT_NE(&a.worker(), &b.worker());
   EXPECT_EQ(pool.size(), 2u);
+}
+
+}  // namespace
+}  // namespace evojit
+
+namespace evojit {
+namespace {
+
+// Evaluation threads of the evolve loop start workers and then end; the workers must
+// outlive them (they serve the held-out check afterwards), and only die with the
+// driver process.
+TEST(WorkerLifetime, AWorkerOutlivesTheThreadThatStartedIt) {
+  WorkerProcess worker{WorkerOptions{}};
+  std::thread starter([&] {
+    const WorkerProcess::Reply r = worker.request({{"op", "ping"}}, std::chrono::seconds(60));
+    EXPECT_EQ(r.kind, WorkerProcess::Reply::Kind::ok);
+  });
+  starter.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const WorkerProcess::Reply r = worker.request({{"op", "ping"}}, std::chrono::seconds(60));
+  EXPECT_EQ(r.kind, WorkerProcess::Reply::Kind::ok);
+  EXPECT_EQ(worker.generation(), 1u) << "the worker died with its starting thread";
 }
 
 }  // namespace

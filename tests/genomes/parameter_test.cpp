@@ -65,3 +65,17 @@ TEST(Parameter, IndexOfComparesNumbersByValue) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(ParameterDuplicates, LargeListsAreCheckedQuicklyAndExactly) {
+  std::vector<Value> values;
+  for (std::int64_t i = 0; i < 200000; ++i) values.emplace_back(i);
+  EXPECT_NO_THROW(Parameter::list("big", values));
+  values.emplace_back(1.0);  // equal to the int 1, as in Python
+  EXPECT_THROW(Parameter::list("big", values), InputError);
+}
+
+}  // namespace
+}  // namespace evojit

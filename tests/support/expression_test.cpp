@@ -184,3 +184,23 @@ TEST(Expression, NoneAndListsAreNotValues) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(ExpressionNesting, ADeeplyNestedConstraintIsRejectedNotACrash) {
+  const std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')');
+  try {
+    Expression::parse(deep);
+    FAIL() << "expected ExpressionError";
+  } catch (const ExpressionError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested too deeply"), std::string::npos);
+  }
+  const std::string fine = std::string(100, '(') + "1" + std::string(100, ')');
+  EXPECT_NO_THROW(Expression::parse(fine));
+  const std::string unary = std::string(5000, '-') + "1";
+  EXPECT_THROW(Expression::parse(unary), ExpressionError);
+}
+
+}  // namespace
+}  // namespace evojit
