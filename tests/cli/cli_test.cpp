@@ -1,8 +1,5 @@
 // End-to-end tests of the evojit command: a real (small) tuning run and the
 // bad-input exits. They run the built binary as a user would.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,61 +8,22 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using evojit::testing::read_json;
+using evojit::testing::run_cli;
+using Result = evojit::testing::CliResult;
 
-Result run_cli(const std::string& args) {
-  const std::string command = std::string(EVOJIT_CLI) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
-
-// A fixed machine profile so the tests do not spend seconds measuring the roofline
-// (the roofline command itself is tested separately).
-class CliTest : public ::testing::Test {
+class CliTest : public evojit::testing::CliTestBase {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("evojit-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    profile_ = dir_ / "profile.json";
-    std::ofstream(profile_) << json{{"machine_id", "test"},
-                                    {"threads", {1}},
-                                    {"bandwidth_bytes_per_s", {10e9}},
-                                    {"flops_per_s", {100e9}},
-                                    {"levels",
-                                     {{{"name", "L2"},
-                                       {"working_set_bytes", 512 * 1024},
-                                       {"bandwidth_bytes_per_s", {80e9}}}}}}
-                                   .dump();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string common() const {
     return "--profile " + profile_.string() + " --max-seconds-per-size 0.02";
   }
-
-  fs::path dir_;
-  fs::path profile_;
 };
 
 TEST_F(CliTest, RunWritesACompleteRunDirectory) {

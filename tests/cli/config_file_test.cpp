@@ -1,10 +1,6 @@
 // End-to-end tests of `evojit run --config FILE.json`: the file configures the run,
 // flags given on the command line override it, and a bad file is a bad input (exit
 // code 2, the JSON pointer in the message, nothing written).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -12,50 +8,19 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using evojit::testing::read_json;
+using evojit::testing::run_cli;
+using Result = evojit::testing::CliResult;
 
-Result run_cli(const std::string& args) {
-  const std::string command = std::string(EVOJIT_CLI) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
-}
-
-class ConfigFileTest : public ::testing::Test {
+class ConfigFileTest : public evojit::testing::CliTestBase {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("evojit-config-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    // A fixed machine profile, so no test spends seconds measuring the roofline.
-    profile_ = dir_ / "profile.json";
-    std::ofstream(profile_) << json{
-        {"machine_id", "test"},
-        {"threads", {1}},
-        {"bandwidth_bytes_per_s", {10e9}},
-        {"flops_per_s", {100e9}}}.dump();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write_config(const json& config) const {
     const fs::path path = dir_ / "run.json";
     std::ofstream(path) << config.dump(2);
@@ -71,9 +36,6 @@ class ConfigFileTest : public ::testing::Test {
             {"measure", {{"max_seconds", 0.02}}},
             {"profile", profile_.string()}};
   }
-
-  fs::path dir_;
-  fs::path profile_;
 };
 
 TEST_F(ConfigFileTest, TheFileConfiguresTheRunAndFlagsOverrideIt) {

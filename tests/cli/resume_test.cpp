@@ -25,6 +25,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -228,15 +230,7 @@ TEST_F(ResumeCliTest, AReplayRunKilled20TimesEndsWithTheUninterruptedJournal) {
 
 TEST_F(ResumeCliTest, ALiveRunKilledThreeTimesLosesAndRepeatsNothing) {
   const fs::path profile = dir_ / "profile.json";
-  std::ofstream(profile) << json{{"machine_id", "test"},
-                                 {"threads", {1}},
-                                 {"bandwidth_bytes_per_s", {10e9}},
-                                 {"flops_per_s", {100e9}},
-                                 {"levels",
-                                  {{{"name", "L2"},
-                                    {"working_set_bytes", 512 * 1024},
-                                    {"bandwidth_bytes_per_s", {80e9}}}}}}
-                                .dump();
+  evojit::testing::write_test_profile(profile);
   constexpr std::size_t kBudget = 10;
   const fs::path out = dir_ / "live";
   const KillFigures f = kill_and_resume(
