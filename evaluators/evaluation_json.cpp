@@ -123,6 +123,25 @@ SourceDiagnostic source_diagnostic_from_json(const nlohmann::json& j) {
           j.value("message", "")};
 }
 
+nlohmann::json to_json(const KernelResources& r) {
+  return {{"registers", r.registers},
+          {"shared_bytes", r.shared_bytes},
+          {"local_bytes", r.local_bytes},
+          {"max_threads_per_block", r.max_threads_per_block},
+          {"binary", r.binary}};
+}
+
+KernelResources kernel_resources_from_json(const nlohmann::json& j) {
+  KernelResources r;
+  r.present = true;
+  r.registers = j.value("registers", 0);
+  r.shared_bytes = j.value("shared_bytes", 0);
+  r.local_bytes = j.value("local_bytes", 0);
+  r.max_threads_per_block = j.value("max_threads_per_block", 0);
+  r.binary = j.value("binary", "");
+  return r;
+}
+
 nlohmann::json to_json(const Evaluation& e) {
   nlohmann::json j = {{"status", to_string(e.status)},
                       {"fitness", e.fitness},
@@ -133,11 +152,7 @@ nlohmann::json to_json(const Evaluation& e) {
   j["sizes"] = nlohmann::json::array();
   for (const SizeResult& r : e.sizes) j["sizes"].push_back(to_json(r));
   if (e.resources.present) {
-    j["resources"] = {{"registers", e.resources.registers},
-                      {"shared_bytes", e.resources.shared_bytes},
-                      {"local_bytes", e.resources.local_bytes},
-                      {"max_threads_per_block", e.resources.max_threads_per_block},
-                      {"binary", e.resources.binary}};
+    j["resources"] = to_json(e.resources);
   }
   if (!e.source_diagnostics.empty()) {
     j["source_diagnostics"] = nlohmann::json::array();
@@ -162,16 +177,26 @@ Evaluation evaluation_from_json(const nlohmann::json& j) {
   for (const auto& d : j.value("source_diagnostics", nlohmann::json::array())) {
     e.source_diagnostics.push_back(source_diagnostic_from_json(d));
   }
-  if (j.contains("resources")) {
-    const nlohmann::json& r = j.at("resources");
-    e.resources.present = true;
-    e.resources.registers = r.value("registers", 0);
-    e.resources.shared_bytes = r.value("shared_bytes", 0);
-    e.resources.local_bytes = r.value("local_bytes", 0);
-    e.resources.max_threads_per_block = r.value("max_threads_per_block", 0);
-    e.resources.binary = r.value("binary", "");
-  }
+  if (j.contains("resources")) e.resources = kernel_resources_from_json(j.at("resources"));
   return e;
+}
+
+nlohmann::json to_json(const MeasureOptions& o) {
+  return {{"warmup", o.warmup},
+          {"min_repetitions", o.min_repetitions},
+          {"max_repetitions", o.max_repetitions},
+          {"target_relative_error", o.target_relative_error},
+          {"max_seconds", o.max_seconds}};
+}
+
+MeasureOptions measure_options_from_json(const nlohmann::json& j) {
+  MeasureOptions o;
+  o.warmup = j.value("warmup", o.warmup);
+  o.min_repetitions = j.value("min_repetitions", o.min_repetitions);
+  o.max_repetitions = j.value("max_repetitions", o.max_repetitions);
+  o.target_relative_error = j.value("target_relative_error", o.target_relative_error);
+  o.max_seconds = j.value("max_seconds", o.max_seconds);
+  return o;
 }
 
 }  // namespace evojit

@@ -31,16 +31,6 @@ namespace {
 
 using nlohmann::json;
 
-MeasureOptions measure_options_from_json(const json& j) {
-  MeasureOptions o;
-  o.warmup = j.value("warmup", o.warmup);
-  o.min_repetitions = j.value("min_repetitions", o.min_repetitions);
-  o.max_repetitions = j.value("max_repetitions", o.max_repetitions);
-  o.target_relative_error = j.value("target_relative_error", o.target_relative_error);
-  o.max_seconds = j.value("max_seconds", o.max_seconds);
-  return o;
-}
-
 class WorkerService {
  public:
   WorkerService() { register_builtin_tasks(tasks_); }

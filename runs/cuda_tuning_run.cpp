@@ -4,13 +4,10 @@
 #include <sstream>
 
 #include "evaluators/cuda/cuda_evaluator.hpp"
-#include "evaluators/evaluation_json.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/cuda/t1_cuda_task.hpp"
-#include "runs/journal.hpp"
-#include "runs/journal_record.hpp"
+#include "runs/run_backend.hpp"
 #include "runs/t1_input.hpp"
-#include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
 
@@ -31,89 +28,24 @@ RunOutcome execute_cuda_run(RunPlan& plan, const GpuProfile& gpu, const CudaRunO
                             const std::function<void(const RunProgress&)>& progress) {
   const auto* task = dynamic_cast<const CudaTask*>(plan.task);
   if (!task) throw_input_error("task '" + plan.config.task + "' has no CUDA kernel", "--device");
-  const RunConfig& config = plan.config;
-  RunOutcome outcome;
-  outcome.dir = plan.out_dir;
-  std::filesystem::create_directories(plan.out_dir / "best");
 
-  json versions = evojit_versions();
-  versions["cuda_device"] = gpu.device;
-  write_file_atomically(
-      plan.out_dir / "run.json",
-      json{{"config", to_json(config)},
-           {"device", "cuda:" + std::to_string(options.device)},
-           {"flush_l2", options.flush_l2},
-           {"machine_profile", to_json(gpu.profile)},
-           {"versions", versions},
-           {"seed", config.seed},
-           {"space",
-            {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
-           {"training_sizes", task->training_sizes().size()},
-           {"held_out_sizes", task->held_out_sizes().size()}}
-              .dump(2) +
-          "\n");
+  json run = run_json(plan, gpu.profile);
+  run["versions"]["cuda_device"] = gpu.device;
+  run["device"] = "cuda:" + std::to_string(options.device);
+  run["flush_l2"] = options.flush_l2;
+  write_file_atomically(plan.out_dir / "run.json", run.dump(2) + "\n");
 
-  WorkerPool pool(config.workers, cuda_worker_options(options.device));
+  WorkerPool pool(plan.config.workers, cuda_worker_options(options.device));
   RooflineFitness fitness(gpu.profile);
   CudaEvaluatorOptions evaluator_options;
-  evaluator_options.measure = config.measure;
+  evaluator_options.measure = plan.config.measure;
   evaluator_options.flush_l2 = options.flush_l2;
   CudaEvaluator evaluator(*task, plan.space, task->training_sizes(), pool, fitness,
                           evaluator_options);
-
-  Budget budget;
-  budget.evaluations = config.budget_evaluations;
-  budget.seconds = config.budget_seconds;
-  EvolveLoop loop(*plan.strategy, evaluator, budget);
-  JournalWriter journal(plan.out_dir / "journal.jsonl");
-  std::vector<T4Record> t4_records;
-  double best = 0.0;
-  loop.on_evaluation([&](const EvaluationRecord& r) {
-    best = std::max(best, r.evaluation.fitness);
-    t4_records.push_back({plan.space.bindings(r.config), r.evaluation, iso8601_now(), 0.0, 0.0});
-    if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
-    journal.append(journal_record(plan.space, r, best));
-  });
-  if (progress) {
-    loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
-      progress(
-          {done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(), budget.seconds});
-    });
-  }
-  Rng rng(config.seed);
-  outcome.result = loop.run(rng);
-
-  json best_json = json::object();
-  if (outcome.result.best) {
-    const Config& winner = outcome.result.best->config;
-    std::ofstream(plan.out_dir / "best" / "kernel.cu") << evaluator.source(winner);
-    const Evaluation held = evaluator.evaluate_on(winner, task->held_out_sizes());
-    outcome.held_out = judge_held_out(outcome.result.best->fitness, held, config.collapse_ratio);
-    best_json = {{"id", outcome.result.best->id},
-                 {"genome", bindings_json(plan.space, winner)},
-                 {"canonical", plan.space.canonical(winner)},
-                 {"fitness", outcome.result.best->fitness},
-                 {"held_out", to_json(*outcome.held_out)}};
-    for (const json& record : read_journal(plan.out_dir / "journal.jsonl")) {
-      if (record.at("id") == outcome.result.best->id)
-        best_json["training"] = record.at("evaluation");
-    }
-  }
-  write_file_atomically(plan.out_dir / "best" / "best.json", best_json.dump(2) + "\n");
-  write_t4(plan.out_dir / "t4.json", t4_records);
-
-  json summary = {{"evaluations", outcome.result.evaluations},
-                  {"duplicates_skipped", outcome.result.duplicates},
-                  {"elapsed_s", outcome.result.elapsed_s},
-                  {"stop_reason", outcome.result.stop_reason},
-                  {"best_fitness", outcome.result.best ? outcome.result.best->fitness : 0.0}};
-  if (outcome.seed_fitness) summary["seed_fitness"] = *outcome.seed_fitness;
-  if (outcome.held_out) {
-    summary["held_out_verdict"] = outcome.held_out->verdict;
-    summary["held_out_fitness"] = outcome.held_out->held_out_fitness;
-  }
-  write_file_atomically(plan.out_dir / "summary.json", summary.dump(2) + "\n");
-  return outcome;
+  const RunBackend backend{
+      evaluator, "kernel.cu", [&](const Config& c) { return evaluator.source(c); },
+      [&](const Config& c) { return evaluator.evaluate_on(c, task->held_out_sizes()); }};
+  return run_with_backend(plan, backend, progress, /*resuming=*/false);
 }
 
 std::unique_ptr<CudaTask> cuda_task_from_t1(const std::filesystem::path& t1_file,

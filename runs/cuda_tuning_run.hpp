@@ -1,7 +1,8 @@
 // A tuning run on a CUDA device, end to end: the GPU's measured roofline, the run
 // directory, the evolve loop over a CudaEvaluator with its journal, the best kernel
 // written out, and the held-out verdict. The directory has the CPU run's layout
-// (runs/tuning_run.hpp) with best/kernel.cu in place of best/kernel.cpp.
+// (runs/tuning_run.hpp, written by runs/run_backend.hpp) with best/kernel.cu in place
+// of best/kernel.cpp; `evojit resume` does not continue it yet (it refuses).
 //
 // CUDA tasks come from register_cuda_tasks() (triad, heat2d, sgemm) or from a T1
 // tuning input plus a kernel source file (cuda_task_from_t1).

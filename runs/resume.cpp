@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "evaluators/evaluation_json.hpp"
 #include "runs/checkpoint.hpp"
 #include "runs/replay_run.hpp"
 #include "runs/run_plan.hpp"
@@ -62,15 +63,7 @@ RunConfig run_config_from_run_json(const json& c, const std::string& where) {
     config.overrides = c.value("overrides", std::vector<std::string>{});
     config.constraints = c.value("constraints", std::vector<std::string>{});
     config.workers = c.value("workers", config.workers);
-    if (c.contains("measure")) {
-      const json& m = c.at("measure");
-      config.measure.warmup = m.value("warmup", config.measure.warmup);
-      config.measure.min_repetitions = m.value("min_repetitions", config.measure.min_repetitions);
-      config.measure.max_repetitions = m.value("max_repetitions", config.measure.max_repetitions);
-      config.measure.target_relative_error =
-          m.value("target_relative_error", config.measure.target_relative_error);
-      config.measure.max_seconds = m.value("max_seconds", config.measure.max_seconds);
-    }
+    if (c.contains("measure")) config.measure = measure_options_from_json(c.at("measure"));
     config.collapse_ratio = c.value("collapse_ratio", config.collapse_ratio);
     config.checkpoint_every = c.value("checkpoint_every", config.checkpoint_every);
   } catch (const json::exception& e) {
@@ -96,6 +89,13 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
   const bool extend = options.budget_evaluations && *options.budget_evaluations != budget;
   if (finished && !(extend && *options.budget_evaluations > budget)) {
     return ResumeStatus::already_finished;
+  }
+  // A CUDA run's directory has a journal and checkpoints too, but continuing it needs
+  // the CUDA backend, which this layer does not link: refuse rather than resume it
+  // on the CPU.
+  if (run.contains("device") && run.at("device") != "cpu") {
+    throw_input_error("a run on device " + run.at("device").dump() + " cannot be resumed", where,
+                      "start it again with evojit run --device");
   }
   if (extend) {
     // Checked before run.json changes, so that a bad checkpoint leaves the run as it was.

@@ -1,16 +1,9 @@
 #include "runs/tuning_run.hpp"
 
-#include <fstream>
-
 #include "evaluators/cpu_evaluator.hpp"
-#include "evaluators/evaluation_json.hpp"
 #include "evaluators/worker_pool.hpp"
-#include "runs/journal.hpp"
-#include "runs/journal_record.hpp"
-#include "runs/run_recorder.hpp"
-#include "runs/t4_output.hpp"
+#include "runs/run_backend.hpp"
 #include "support/atomic_file.hpp"
-#include "support/hash.hpp"
 
 namespace evojit {
 using nlohmann::json;
@@ -36,101 +29,28 @@ MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* m
 namespace {
 
 // The run itself, fresh (run.json just written) or resumed (checkpoint and journal
-// restored first).
+// restored first), on the CPU backend.
 RunOutcome run_in_directory(RunPlan& plan, const MachineProfile& profile,
                             const std::function<void(const RunProgress&)>& progress,
                             bool resuming) {
-  const RunConfig& config = plan.config;
-  RunOutcome outcome;
-  outcome.dir = plan.out_dir;
-  std::filesystem::create_directories(plan.out_dir / "best");
-
-  WorkerPool pool(config.workers);
+  WorkerPool pool(plan.config.workers);
   RooflineFitness fitness(profile);
   CpuEvaluatorOptions options;
-  options.measure = config.measure;
+  options.measure = plan.config.measure;
   CpuEvaluator evaluator(*plan.task, plan.space, plan.task->training_sizes(), pool, fitness,
                          options);
-
-  Budget budget;
-  budget.evaluations = config.budget_evaluations;
-  budget.seconds = config.budget_seconds;
-  EvolveLoop loop(*plan.strategy, evaluator, budget);
-  Rng rng(config.seed);
-  RunRecorder recorder(plan.out_dir, plan.space, *plan.strategy, config.strategy,
-                       config.checkpoint_every);
-  std::vector<T4Record> t4_records;
-  auto account = [&](const EvaluationRecord& r, std::string timestamp) {
-    t4_records.push_back(
-        {plan.space.bindings(r.config), r.evaluation, std::move(timestamp), 0.0, 0.0});
-    if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
-  };
-  if (resuming) {
-    // The journal keeps no time stamps: the T4 file gets the time of writing.
-    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "");
-  }
-  recorder.attach(loop, [&](const EvaluationRecord& r) { account(r, iso8601_now()); });
-  if (progress) {
-    loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
-      progress(
-          {done, budget.evaluations, b ? b->fitness : 0.0, evaluator.elapsed_s(), budget.seconds});
-    });
-  }
-  outcome.result = loop.run(rng);
-
-  json best_json = json::object();
-  if (outcome.result.best) {
-    const Config& winner = outcome.result.best->config;
-    std::ofstream(plan.out_dir / "best" / "kernel.cpp") << evaluator.source(winner);
-    const Evaluation held = evaluator.evaluate_on(winner, plan.task->held_out_sizes());
-    outcome.held_out = judge_held_out(outcome.result.best->fitness, held, config.collapse_ratio);
-    best_json = {{"id", outcome.result.best->id},
-                 {"genome", bindings_json(plan.space, winner)},
-                 {"canonical", plan.space.canonical(winner)},
-                 {"fitness", outcome.result.best->fitness},
-                 {"held_out", to_json(*outcome.held_out)}};
-    // The training figures are the journal's record of that evaluation.
-    for (const json& record : read_journal(plan.out_dir / "journal.jsonl")) {
-      if (record.at("id") == outcome.result.best->id) {
-        best_json["training"] = record.at("evaluation");
-      }
-    }
-  }
-  write_file_atomically(plan.out_dir / "best" / "best.json", best_json.dump(2) + "\n");
-  write_t4(plan.out_dir / "t4.json", t4_records);
-
-  json summary = {{"evaluations", outcome.result.evaluations},
-                  {"duplicates_skipped", outcome.result.duplicates},
-                  {"elapsed_s", outcome.result.elapsed_s},
-                  {"stop_reason", outcome.result.stop_reason},
-                  {"best_fitness", outcome.result.best ? outcome.result.best->fitness : 0.0}};
-  if (outcome.seed_fitness) summary["seed_fitness"] = *outcome.seed_fitness;
-  if (outcome.held_out) {
-    summary["held_out_verdict"] = outcome.held_out->verdict;
-    summary["held_out_fitness"] = outcome.held_out->held_out_fitness;
-  }
-  write_file_atomically(plan.out_dir / "summary.json", summary.dump(2) + "\n");
-  return outcome;
+  const RunBackend backend{
+      evaluator, "kernel.cpp", [&](const Config& c) { return evaluator.source(c); },
+      [&](const Config& c) { return evaluator.evaluate_on(c, plan.task->held_out_sizes()); }};
+  return run_with_backend(plan, backend, progress, resuming);
 }
 
 }  // namespace
 
 RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
                        const std::function<void(const RunProgress&)>& progress) {
-  const RunConfig& config = plan.config;
   // run.json first: from then on the directory is a run that `evojit resume` knows.
-  write_file_atomically(
-      plan.out_dir / "run.json",
-      json{{"config", to_json(config)},
-           {"machine_profile", to_json(profile)},
-           {"versions", evojit_versions()},
-           {"seed", config.seed},
-           {"space",
-            {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
-           {"training_sizes", plan.task->training_sizes().size()},
-           {"held_out_sizes", plan.task->held_out_sizes().size()}}
-              .dump(2) +
-          "\n");
+  write_file_atomically(plan.out_dir / "run.json", run_json(plan, profile).dump(2) + "\n");
   return run_in_directory(plan, profile, progress, false);
 }
 

@@ -2,10 +2,11 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "evaluators/evaluation_json.hpp"
+#include "evaluators/worker_failure.hpp"
 
 namespace evojit {
 namespace {
@@ -13,36 +14,7 @@ namespace {
 using nlohmann::json;
 using Reply = WorkerProcess::Reply;
 
-json to_json(const MeasureOptions& o) {
-  return {{"warmup", o.warmup},
-          {"min_repetitions", o.min_repetitions},
-          {"max_repetitions", o.max_repetitions},
-          {"target_relative_error", o.target_relative_error},
-          {"max_seconds", o.max_seconds}};
-}
-
-void classify_lost_worker(const Reply& reply, const char* phase, Evaluation& e) {
-  const std::string tail =
-      reply.stderr_tail.empty() ? "" : "\nworker stderr:\n" + reply.stderr_tail;
-  if (reply.kind == Reply::Kind::timeout) {
-    e.status = EvalStatus::timeout;
-    e.diagnostic =
-        std::string(phase) + " exceeded its time limit; the CUDA worker was killed" + tail;
-  } else if (reply.signal == SIGKILL) {
-    e.status = EvalStatus::out_of_memory;
-    e.diagnostic =
-        std::string(phase) + ": CUDA worker killed (SIGKILL), most likely out of memory" + tail;
-  } else if (reply.signal) {
-    e.status = EvalStatus::crash;
-    e.signal = reply.signal;
-    e.diagnostic = std::string(phase) + ": CUDA worker crashed with signal " +
-                   std::to_string(reply.signal) + " (" + strsignal(reply.signal) + ")" + tail;
-  } else {
-    e.status = EvalStatus::worker_lost;
-    e.diagnostic = std::string(phase) + ": CUDA worker exited with code " +
-                   std::to_string(reply.exit_code) + tail;
-  }
-}
+constexpr std::string_view kWorker = "CUDA worker";
 
 // Options the sandboxing work may or may not have added to WorkerOptions.
 template <class O>
@@ -130,15 +102,7 @@ Evaluation CudaEvaluator::evaluate_source(const std::string& source,
                                          {"options", task_.compile_options()},
                                          {"force_ptx", options_.force_ptx}},
                                         options_.compile_timeout);
-  if (compiled.kind != Reply::Kind::ok) {
-    classify_lost_worker(compiled, "compile", e);
-    return finish();
-  }
-  if (compiled.body.contains("error")) {
-    e.status = EvalStatus::worker_lost;
-    e.diagnostic = "CUDA worker refused the compile request: " + compiled.body["error"].dump();
-    return finish();
-  }
+  if (request_failed(compiled, "compile", kWorker, e)) return finish();
   if (compiled.body.contains("compile"))
     e.compile = compile_stats_from_json(compiled.body.at("compile"));
   if (!compiled.body.value("ok", false)) {
@@ -153,13 +117,7 @@ Evaluation CudaEvaluator::evaluate_source(const std::string& source,
     return finish();
   }
   if (compiled.body.contains("resources")) {
-    const json& r = compiled.body.at("resources");
-    e.resources.present = true;
-    e.resources.registers = r.value("registers", 0);
-    e.resources.shared_bytes = r.value("shared_bytes", 0);
-    e.resources.local_bytes = r.value("local_bytes", 0);
-    e.resources.max_threads_per_block = r.value("max_threads_per_block", 0);
-    e.resources.binary = r.value("binary", "");
+    e.resources = kernel_resources_from_json(compiled.body.at("resources"));
   }
 
   json size_list = json::array();
@@ -186,15 +144,7 @@ Evaluation CudaEvaluator::evaluate_source(const std::string& source,
                           {"measure", to_json(options_.measure)}},
                          run_timeout);
   }
-  if (ran.kind != Reply::Kind::ok) {
-    classify_lost_worker(ran, "run", e);
-    return finish();
-  }
-  if (ran.body.contains("error")) {
-    e.status = EvalStatus::worker_lost;
-    e.diagnostic = "CUDA worker refused the run request: " + ran.body["error"].dump();
-    return finish();
-  }
+  if (request_failed(ran, "run", kWorker, e)) return finish();
   e.status = eval_status_from_string(ran.body.value("status", "worker_lost"));
   e.diagnostic = ran.body.value("diagnostic", "");
   for (const json& r : ran.body.value("sizes", json::array())) {

@@ -30,16 +30,6 @@ constexpr std::size_t kMaxKernels = 64;
 constexpr std::size_t kMaxInstances = 2;
 constexpr unsigned kNanBits = 0x7fc00000u;
 
-MeasureOptions measure_options_from_json(const json& j) {
-  MeasureOptions o;
-  o.warmup = j.value("warmup", o.warmup);
-  o.min_repetitions = j.value("min_repetitions", o.min_repetitions);
-  o.max_repetitions = j.value("max_repetitions", o.max_repetitions);
-  o.target_relative_error = j.value("target_relative_error", o.target_relative_error);
-  o.max_seconds = j.value("max_seconds", o.max_seconds);
-  return o;
-}
-
 struct LoadedKernel {
   Module module;
   CUfunction function = nullptr;

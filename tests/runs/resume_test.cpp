@@ -164,6 +164,22 @@ TEST_P(ResumeInputTest, ACheckpointAheadOfTheJournalIsAnInputError) {
   EXPECT_EQ(read(out / "journal.jsonl"), journal);
 }
 
+TEST_P(ResumeInputTest, ACudaRunIsAnInputErrorAndChangesNothing) {
+  const fs::path out = dir_ / "run";
+  execute_replay_run(config(out, 30), r_.strategies);
+  fs::remove(out / "summary.json");
+  nlohmann::json run = nlohmann::json::parse(read(out / "run.json"));
+  run["device"] = "cuda:0";
+  std::ofstream(out / "run.json", std::ios::trunc) << run.dump(2);
+  const std::string journal = read(out / "journal.jsonl");
+  ResumeOptions options;
+  options.budget_evaluations = 60;
+  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies, options), InputError);
+  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
+  EXPECT_EQ(read(out / "journal.jsonl"), journal);
+  EXPECT_EQ(nlohmann::json::parse(read(out / "run.json")), run);
+}
+
 INSTANTIATE_TEST_SUITE_P(OnePlusOne, ResumeInputTest, ::testing::Values("one-plus-one"));
 
 }  // namespace
