@@ -4,15 +4,19 @@
 // after warm-up, L2 flushed before each). The tuned kernel's output is compared
 // with cuBLAS's. Prints figures; never passes or fails on time.
 //
-//   bench_cuda_sgemm [CANONICAL | best.json ...] [n ...]
-//   CANONICAL: "BK=8,BM=128,..." as a run's best.json "canonical" field. With several
-//   variants, each size uses the fastest of them (what an exported library's
-//   dispatcher does by problem size), and the table names the one it used.
+//   bench_cuda_sgemm [best.json | CANONICAL ...] [n ...]
+//   best.json: a tuning run's result (tasks sgemm, sgemm-small). Each size n uses the
+//   variant whose run was tuned on the size nearest n (ratio of sizes), as a library
+//   exported from those runs dispatches; nothing is chosen by timing here, and the
+//   table names the variant and the size it was tuned for.
+//   CANONICAL: "BK=8,BM=128,..." (best.json's "canonical"), with no tuning sizes: when
+//   only these are given, each n uses the fastest of them.
 #include <cublas_v2.h>
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -35,20 +39,49 @@ int main(int argc, char** argv) {
   }
   auto task = make_cuda_sgemm_task();
   std::vector<std::string> canonicals;
+  std::vector<std::vector<std::int64_t>> tuned_for;  // per variant; empty: given by hand
   std::vector<std::int64_t> sizes;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a.find('=') != std::string::npos) {
-      canonicals.push_back(a);
-    } else if (a.size() > 5 && a.substr(a.size() - 5) == ".json") {
+    if (a.size() > 5 && a.substr(a.size() - 5) == ".json") {
       std::ifstream in(a);
-      canonicals.push_back(nlohmann::json::parse(in).at("canonical").get<std::string>());
+      const nlohmann::json best = nlohmann::json::parse(in);
+      canonicals.push_back(best.at("canonical").get<std::string>());
+      std::vector<std::int64_t> trained;
+      for (const auto& s : best.at("training").at("sizes")) {
+        trained.push_back(s.at("dims").at(0).get<std::int64_t>());
+      }
+      tuned_for.push_back(trained);
+    } else if (a.find('=') != std::string::npos) {
+      canonicals.push_back(a);
+      tuned_for.emplace_back();
     } else {
       sizes.push_back(std::stoll(a));
     }
   }
-  if (canonicals.empty()) canonicals = {"BK=8,BM=128,BN=128,DBUF=1,PAD=4,TM=8,TN=8,VEC=4"};
+  if (canonicals.empty()) {
+    canonicals = {"BK=8,BM=128,BN=128,DBUF=1,PAD=4,TM=8,TN=8,VEC=4"};
+    tuned_for.emplace_back();
+  }
   if (sizes.empty()) sizes = {1024, 2048, 4096, 8192};
+  bool dispatch_by_size = false;
+  for (const auto& t : tuned_for) dispatch_by_size = dispatch_by_size || !t.empty();
+  // The variant tuned nearest n (|log(n / tuned size)|; the first on a tie), and that size.
+  auto dispatch = [&](std::int64_t n, std::int64_t* tuned_size) {
+    std::size_t pick = 0;
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (std::size_t v = 0; v < tuned_for.size(); ++v) {
+      for (const std::int64_t t : tuned_for[v]) {
+        const double d = std::abs(std::log(static_cast<double>(n) / static_cast<double>(t)));
+        if (d < best_distance) {
+          best_distance = d;
+          pick = v;
+          *tuned_size = t;
+        }
+      }
+    }
+    return pick;
+  };
 
   Context ctx(0);
   const DeviceInfo& info = ctx.info();
@@ -77,9 +110,14 @@ int main(int argc, char** argv) {
     v.module = Module::load(compiled.image, &log);
     v.kernel = v.module.function(compiled.lowered_name);
     const FunctionAttributes attr = function_attributes(v.kernel);
-    std::printf("variant %zu: %s: %d registers, %d B shared, %d B local, %s\n", variants.size(),
+    std::string trained;
+    for (const std::int64_t t : tuned_for[variants.size()]) {
+      trained += (trained.empty() ? "" : ",") + std::to_string(t);
+    }
+    std::printf("variant %zu: %s: %d registers, %d B shared, %d B local, %s; %s\n", variants.size(),
                 c.c_str(), attr.registers, attr.shared_bytes, attr.local_bytes,
-                (compiled.image_kind + " " + compiled.arch).c_str());
+                (compiled.image_kind + " " + compiled.arch).c_str(),
+                trained.empty() ? "given by hand" : ("tuned on n=" + trained).c_str());
     variants.push_back(std::move(v));
   }
 
@@ -93,8 +131,11 @@ int main(int argc, char** argv) {
 
   std::printf("device %s (sm_%d%d, %d SMs)\n", info.name.c_str(), info.cc_major, info.cc_minor,
               info.sm_count);
-  std::printf("%6s  %7s  %12s  %12s  %10s  %10s  %8s  %10s\n", "n", "variant", "tuned ms",
-              "cuBLAS ms", "tuned TF/s", "cuBLAS TF/s", "ratio", "max |diff|");
+  std::printf("variant per n: %s\n", dispatch_by_size
+                                         ? "the one tuned on the nearest size (dispatcher)"
+                                         : "the fastest of those given (timed here)");
+  std::printf("%6s  %7s  %9s  %12s  %12s  %10s  %10s  %8s  %10s\n", "n", "variant", "tuned on",
+              "tuned ms", "cuBLAS ms", "tuned TF/s", "cuBLAS TF/s", "ratio", "max |diff|");
   L2Flusher flusher(ctx);
   MeasureOptions options;
   options.warmup = 3;
@@ -117,12 +158,15 @@ int main(int argc, char** argv) {
     void* args[] = {&pa, &pb, &pc, &ni, &ni, &ni};
     Timing tuned;
     std::size_t used = 0;
+    std::int64_t tuned_size = 0;
+    const std::size_t dispatched = dispatch_by_size ? dispatch(n, &tuned_size) : 0;
     for (std::size_t v = 0; v < variants.size(); ++v) {
+      if (dispatch_by_size && v != dispatched) continue;
       const LaunchGeometry g = task->launch(variants[v].bindings, ProblemSize{"", {n}});
       const Timing t = time_on_stream(
           ctx.stream(), [&] { launch(variants[v].kernel, g.grid, g.block, 0, ctx.stream(), args); },
           {}, &flusher, options);
-      if (v == 0 || t.median_s < tuned.median_s) {
+      if (dispatch_by_size || v == 0 || t.median_s < tuned.median_s) {
         tuned = t;
         used = v;
       }
@@ -152,9 +196,10 @@ int main(int argc, char** argv) {
       max_diff = std::max(max_diff, static_cast<double>(std::abs(c[i] - ref[i])));
     }
     const double flops = 2.0 * n * n * n;
-    std::printf("%6lld  %7zu  %12.4f  %12.4f  %10.2f  %10.2f  %8.3f  %10.2e\n",
-                static_cast<long long>(n), used, tuned.median_s * 1e3, blas.median_s * 1e3,
-                flops / tuned.median_s / 1e12, flops / blas.median_s / 1e12,
+    const std::string on = tuned_size > 0 ? std::to_string(tuned_size) : "-";
+    std::printf("%6lld  %7zu  %9s  %12.4f  %12.4f  %10.2f  %10.2f  %8.3f  %10.2e\n",
+                static_cast<long long>(n), used, on.c_str(), tuned.median_s * 1e3,
+                blas.median_s * 1e3, flops / tuned.median_s / 1e12, flops / blas.median_s / 1e12,
                 blas.median_s / tuned.median_s, max_diff);
   }
   cublasDestroy(handle);

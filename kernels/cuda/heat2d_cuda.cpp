@@ -4,7 +4,12 @@
 // grids (u -> v -> u ...; T is even, so the result ends in u).
 //
 // Tunables: BLOCK_X, BLOCK_Y (threads), CELLS_Y (rows per thread, walked with the
-// rows above and below kept in registers), LDG (loads through the read-only path).
+// rows above and below kept in registers), VEC (adjacent cells per thread along x,
+// read and written as one float2/float4 where every row is aligned to it, i.e. nx a
+// multiple of VEC; elementwise otherwise), LDG (loads through the read-only path),
+// STCS (evict-first stores: the written grid is read only by the next launch, after
+// the L2 has turned over). A thread issues all its loads before its first store
+// (rows clamped, not skipped), so they are all in flight at once.
 #include <cmath>
 
 #include "kernels/cuda/cuda_problems.hpp"
@@ -21,28 +26,88 @@ constexpr const char* kTemplate = R"(// heat2d: one explicit step of the 5-point
 #else
 #define LD(p) (*(p))
 #endif
+#if STCS
+#define ST(p, v) __stcs(p, v)
+#else
+#define ST(p, v) (*(p) = (v))
+#endif
+#if VEC == 4
+typedef float4 vec_t;
+#elif VEC == 2
+typedef float2 vec_t;
+#else
+typedef float vec_t;
+#endif
+union cells_t { vec_t v; float f[VEC]; };
+
+// VEC cells of one row from x0; WHOLE: one aligned vector access, else elementwise
+// with the cells past the row's end left 0 (they feed no stored output).
+template <bool WHOLE>
+__device__ __forceinline__ cells_t load_cells(const float* row, int x0, int nx) {
+  cells_t c;
+  if (WHOLE) {
+    c.v = LD((const vec_t*)(row + x0));
+  } else {
+#pragma unroll
+    for (int v = 0; v < VEC; ++v) c.f[v] = x0 + v < nx ? LD(row + x0 + v) : 0.0f;
+  }
+  return c;
+}
+
+// Rows y0 .. y0 + CELLS_Y - 1 of the VEC columns from x0: every load first (rows
+// outside the grid clamped to its edge: their values reach no stored output), then
+// the arithmetic and the stores.
+template <bool WHOLE>
+__device__ __forceinline__ void walk(const float* __restrict__ src, float* __restrict__ dst,
+                                     int ny, int nx, int x0, int y0, float c0, float alpha) {
+  const long long stride = nx;
+  cells_t r[CELLS_Y + 2];
+  float left[CELLS_Y], right[CELLS_Y];
+#pragma unroll
+  for (int k = 0; k < CELLS_Y + 2; ++k) {
+    const float* p = src + (long long)min(max(y0 - 1 + k, 0), ny - 1) * stride;
+    r[k] = load_cells<WHOLE>(p, x0, nx);
+    if (k >= 1 && k <= CELLS_Y) {
+      left[k - 1] = x0 >= 1 ? LD(p + x0 - 1) : 0.0f;
+      right[k - 1] = x0 + VEC < nx ? LD(p + x0 + VEC) : 0.0f;
+    }
+  }
+  const bool inner = WHOLE && x0 >= 1 && x0 + VEC <= nx - 1;  // one vector store
+#pragma unroll
+  for (int k = 0; k < CELLS_Y; ++k) {
+    const int y = y0 + k;
+    cells_t out;
+#pragma unroll
+    for (int v = 0; v < VEC; ++v) {
+      const float l = v == 0 ? left[k] : r[k + 1].f[v - 1];
+      const float rt = v == VEC - 1 ? right[k] : r[k + 1].f[v + 1];
+      out.f[v] = c0 * r[k + 1].f[v] + alpha * (((r[k].f[v] + r[k + 2].f[v]) + l) + rt);
+    }
+    if (y >= 1 && y < ny - 1) {
+      float* d = dst + (long long)y * stride + x0;
+      if (inner) {
+        ST((vec_t*)d, out.v);
+      } else {
+#pragma unroll
+        for (int v = 0; v < VEC; ++v) {
+          if (x0 + v >= 1 && x0 + v < nx - 1) ST(d + v, out.f[v]);
+        }
+      }
+    }
+  }
+}
 
 extern "C" __global__ void __launch_bounds__(BLOCK_X * BLOCK_Y) heat_step(
     const float* __restrict__ src, float* __restrict__ dst, int ny, int nx, float c0,
     float alpha) {
-  const int x = blockIdx.x * BLOCK_X + threadIdx.x;
+  const int x0 = (blockIdx.x * BLOCK_X + threadIdx.x) * VEC;
   const int y0 = (blockIdx.y * BLOCK_Y + threadIdx.y) * CELLS_Y;
-  if (x < 1 || x >= nx - 1 || y0 >= ny - 1) return;
-  const long long stride = nx;
-  const float* p = src + (long long)y0 * stride + x;
-  float up = y0 > 0 ? LD(p - stride) : 0.0f;
-  float mid = LD(p);
-#pragma unroll
-  for (int k = 0; k < CELLS_Y; ++k) {
-    const int y = y0 + k;
-    if (y >= ny - 1) break;
-    const float* q = p + (long long)k * stride;
-    const float dn = LD(q + stride);
-    if (y >= 1) {
-      dst[(long long)y * stride + x] = c0 * mid + alpha * (((up + dn) + LD(q - 1)) + LD(q + 1));
-    }
-    up = mid;
-    mid = dn;
+  if (x0 >= nx || y0 >= ny - 1) return;
+  // Vector accesses where every row is aligned to VEC and the cells are in the row.
+  if (nx % VEC == 0 && x0 + VEC <= nx) {
+    walk<true>(src, dst, ny, nx, x0, y0, c0, alpha);
+  } else {
+    walk<false>(src, dst, ny, nx, x0, y0, c0, alpha);
   }
 }
 )";
@@ -56,7 +121,8 @@ class CudaHeat2dTask final : public CudaTask {
                                             std::int64_t{8}, std::int64_t{16}}),
                 Parameter::list("CELLS_Y", {std::int64_t{1}, std::int64_t{2}, std::int64_t{4},
                                             std::int64_t{8}, std::int64_t{16}}),
-                Parameter::boolean("LDG")},
+                Parameter::list("VEC", {std::int64_t{1}, std::int64_t{2}, std::int64_t{4}}),
+                Parameter::boolean("LDG"), Parameter::boolean("STCS")},
                {"BLOCK_X * BLOCK_Y >= 32", "BLOCK_X * BLOCK_Y <= 1024"}) {}
 
   std::string name() const override { return "heat2d"; }
@@ -68,7 +134,9 @@ class CudaHeat2dTask final : public CudaTask {
     return space_.from_bindings({{"BLOCK_X", std::int64_t{32}},
                                  {"BLOCK_Y", std::int64_t{8}},
                                  {"CELLS_Y", std::int64_t{1}},
-                                 {"LDG", false}});
+                                 {"VEC", std::int64_t{1}},
+                                 {"LDG", false},
+                                 {"STCS", false}});
   }
   std::string render(const std::map<std::string, Value>& bindings) const override {
     return render_cuda_source(kTemplate, bindings);
@@ -94,7 +162,7 @@ class CudaHeat2dTask final : public CudaTask {
     LaunchGeometry g;
     const std::int64_t bx = binding_int(b, "BLOCK_X"), by = binding_int(b, "BLOCK_Y");
     g.block = {static_cast<std::uint32_t>(bx), static_cast<std::uint32_t>(by), 1};
-    g.grid = {ceil_div(size.dims.at(1), bx),
+    g.grid = {ceil_div(size.dims.at(1), bx * binding_int(b, "VEC")),
               ceil_div(size.dims.at(0), by * binding_int(b, "CELLS_Y")), 1};
     return g;
   }

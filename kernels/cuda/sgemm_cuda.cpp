@@ -6,6 +6,11 @@
 // one barrier per slice), PAD (floats of shared-memory row padding). Each thread
 // owns TM x TN outputs, taken in groups of 4 spread across the tile so a warp's
 // shared-memory reads and C stores are contiguous. Sizes are multiples of 256.
+//
+// Two tasks share the kernel and the space, tuned on different sizes: "sgemm" on
+// n = 2048, 4096 and "sgemm-small" on n = 1024, where a large tile leaves most SMs
+// idle. An exported library dispatches by n to the variant tuned nearest to it
+// (bench/cuda_sgemm.cpp does so with the two runs' results).
 #include <cmath>
 #include <limits>
 
@@ -142,8 +147,13 @@ std::vector<Value> ints(std::initializer_list<std::int64_t> v) {
 
 class CudaSgemmTask final : public CudaTask {
  public:
-  CudaSgemmTask()
-      : space_({Parameter::list("BM", ints({32, 64, 128, 256})),
+  CudaSgemmTask(std::string name, std::string summary, std::vector<ProblemSize> training,
+                std::vector<ProblemSize> held_out)
+      : name_(std::move(name)),
+        summary_(std::move(summary)),
+        training_(std::move(training)),
+        held_out_(std::move(held_out)),
+        space_({Parameter::list("BM", ints({32, 64, 128, 256})),
                 Parameter::list("BN", ints({32, 64, 128, 256})),
                 Parameter::list("BK", ints({8, 16, 32})), Parameter::list("TM", ints({4, 8, 16})),
                 Parameter::list("TN", ints({4, 8, 16})), Parameter::list("VEC", ints({1, 2, 4})),
@@ -153,10 +163,9 @@ class CudaSgemmTask final : public CudaTask {
                 "(BN * BK) % ((BM // TM) * (BN // TN) * VEC) == 0", "BK % VEC == 0",
                 "(1 + DBUF) * BK * (BM + BN + 2 * PAD) * 4 <= 49152", "TM * TN <= 128"}) {}
 
-  std::string name() const override { return "sgemm"; }
-  std::string summary() const override {
-    return "FP32 SIMT matrix product C = A*B (n x n, n multiple of 256)";
-  }
+  std::string name() const override { return name_; }
+  std::string summary() const override { return summary_; }
+  std::string problem_kind() const override { return "sgemm"; }
   const ParameterSpace& space() const override { return space_; }
   Config seed() const override {
     return space_.from_bindings({{"BM", std::int64_t{64}},
@@ -171,10 +180,8 @@ class CudaSgemmTask final : public CudaTask {
   std::string render(const std::map<std::string, Value>& bindings) const override {
     return render_cuda_source(kTemplate, bindings);
   }
-  std::vector<ProblemSize> training_sizes() const override {
-    return {{"n=2048", {2048}}, {"n=4096", {4096}}};
-  }
-  std::vector<ProblemSize> held_out_sizes() const override { return {{"n=3072", {3072}}}; }
+  std::vector<ProblemSize> training_sizes() const override { return training_; }
+  std::vector<ProblemSize> held_out_sizes() const override { return held_out_; }
   Workload workload(const ProblemSize& size) const override {
     const double n = static_cast<double>(size.dims.at(0));
     return {2.0 * n * n * n, 3.0 * 4.0 * n * n};
@@ -192,12 +199,25 @@ class CudaSgemmTask final : public CudaTask {
   }
 
  private:
+  std::string name_, summary_;
+  std::vector<ProblemSize> training_, held_out_;
   ParameterSpace space_;
 };
 
 }  // namespace
 
-std::unique_ptr<CudaTask> make_cuda_sgemm_task() { return std::make_unique<CudaSgemmTask>(); }
+std::unique_ptr<CudaTask> make_cuda_sgemm_task() {
+  return std::make_unique<CudaSgemmTask>(
+      "sgemm", "FP32 SIMT matrix product C = A*B (n x n, n multiple of 256)",
+      std::vector<ProblemSize>{{"n=2048", {2048}}, {"n=4096", {4096}}},
+      std::vector<ProblemSize>{{"n=3072", {3072}}});
+}
+
+std::unique_ptr<CudaTask> make_cuda_sgemm_small_task() {
+  return std::make_unique<CudaSgemmTask>(
+      "sgemm-small", "sgemm tuned for small n (1024), where a big tile leaves SMs idle",
+      std::vector<ProblemSize>{{"n=1024", {1024}}}, std::vector<ProblemSize>{{"n=1280", {1280}}});
+}
 
 CudaProblem make_sgemm_problem(const ProblemSize& size) {
   const std::int64_t n = size.dims.at(0);

@@ -78,6 +78,22 @@ TEST_F(CudaEvaluatorTest, EveryValidSgemmShapeSampledIsCorrect) {
   }
 }
 
+// Vector and elementwise paths: a row length that no vector divides, and one that all do.
+TEST_F(CudaEvaluatorTest, EveryValidHeat2dShapeSampledIsCorrect) {
+  auto task = make_cuda_heat2d_task();
+  WorkerPool pool(2, cuda_worker_options());
+  const std::vector<ProblemSize> sizes = {{"301x517x8", {301, 517, 8}},
+                                          {"130x1024x8", {130, 1024, 8}}};
+  CudaEvaluator ev(*task, task->space(), sizes, pool, fitness(), quick());
+  Rng rng(11);
+  for (int i = 0; i < 12; ++i) {
+    const auto c = task->space().sample(rng);
+    ASSERT_TRUE(c);
+    const Evaluation e = ev.evaluate(*c);
+    EXPECT_EQ(e.status, EvalStatus::ok) << task->space().canonical(*c) << ": " << e.diagnostic;
+  }
+}
+
 TEST_F(CudaEvaluatorTest, PtxFallbackRunsToo) {
   auto task = make_cuda_triad_task();
   WorkerPool pool(1, cuda_worker_options());
