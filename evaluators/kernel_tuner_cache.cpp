@@ -10,6 +10,7 @@
 
 #include "support/error.hpp"
 #include "support/hash.hpp"
+#include "support/json_pointer.hpp"
 
 namespace evojit {
 namespace {
@@ -52,20 +53,6 @@ std::string read_file_text(const std::filesystem::path& file) {
                       "the file was cut short; copy or download it again");
   }
   return text;
-}
-
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // Kernel Tuner appends one entry per line and closes the object at the end; a run that

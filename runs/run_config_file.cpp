@@ -11,6 +11,7 @@
 
 #include "support/error.hpp"
 #include "support/expression.hpp"
+#include "support/json_pointer.hpp"
 #include "support/value.hpp"
 
 namespace evojit {
@@ -26,20 +27,6 @@ constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_r
                                              "target_relative_error", "max_seconds"};
 // More workers than this is a typo, not a machine.
 constexpr std::uint64_t kMaxWorkers = 4096;
-
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // Text from the file quoted in a message: bounded, so a huge or binary value cannot
 // flood the terminal.
