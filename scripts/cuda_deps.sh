@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-$root/.carry/cuda-deps}
 arch=x86_64-linux-gnu
-mkdir -p "$dest/include" "$dest/lib/$arch/cmake" "$dest/share/cmake" "$dest/spaces"
+mkdir -p "$dest/include" "$dest/lib/$arch/cmake" "$dest/share/cmake" 
 cp -r /usr/include/CLI "$dest/include/"
 cp /usr/include/xxhash.h /usr/include/zlib.h /usr/include/zconf.h "$dest/include/"
 cp -r /usr/include/gtest /usr/include/gmock "$dest/include/"
@@ -19,9 +19,4 @@ cp /usr/lib/$arch/libgtest.a /usr/lib/$arch/libgtest_main.a /usr/lib/$arch/libgm
 cp -r /usr/lib/$arch/cmake/GTest "$dest/lib/$arch/cmake/"
 cp -r /usr/include/nlohmann "$dest/include/"
 cp -r /usr/share/cmake/nlohmann_json "$dest/share/cmake/"
-shared=$root/../shared/data/spaces
-for f in convolution_milo.json dedispersion_milo.json convolution_milo_A100.json.gz \
-         dedispersion_milo_A100.json.gz; do
-  cp "$shared/$f" "$dest/spaces/"
-done
 du -sh "$dest"

@@ -1,5 +1,5 @@
 // The problem models of the benchmark hub's convolution and dedispersion kernels
-// (T1 spaces in shared/data/spaces): host data, arguments and sampled checks.
+// (T1 spaces in tests/data/spaces): host data, arguments and sampled checks.
 #include <cmath>
 #include <limits>
 

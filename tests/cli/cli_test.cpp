@@ -157,7 +157,7 @@ TEST_F(CliTest, RooflineMeasuresAndSavesAProfile) {
 
 namespace {
 
-const std::string kSpaces = std::string(EVOJIT_SHARED_DATA_DIR) + "/spaces/";
+const std::string kSpaces = std::string(EVOJIT_TEST_DATA_DIR) + "/spaces/";
 
 TEST_F(CliTest, ReplayRunWithTheSameSeedGivesTheIdenticalJournal) {
   std::string journals[2];

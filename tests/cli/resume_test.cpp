@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-const std::string kSpaces = std::string(EVOJIT_SHARED_DATA_DIR) + "/spaces/";
+const std::string kSpaces = std::string(EVOJIT_TEST_DATA_DIR) + "/spaces/";
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -175,9 +175,9 @@ TEST_F(CudaEvaluatorTest, StickyIllegalAddressReplacesOnlyThatWorker) {
 }
 
 TEST_F(CudaEvaluatorTest, T1DrivenConvolutionAndDedispersionDefaultsAreCorrect) {
-  const char* env = std::getenv("EVOJIT_SHARED_DATA_DIR");
+  const char* env = std::getenv("EVOJIT_TEST_DATA_DIR");
   const std::filesystem::path spaces =
-      std::filesystem::path(env && *env ? env : EVOJIT_SHARED_DATA_DIR) / "spaces";
+      std::filesystem::path(env && *env ? env : EVOJIT_TEST_DATA_DIR) / "spaces";
   const std::filesystem::path kernels = EVOJIT_SOURCE_DIR "/kernels/cuda";
   if (!std::filesystem::exists(spaces / "convolution_milo.json")) {
     GTEST_SKIP() << "no T1 files at " << spaces;

@@ -13,7 +13,7 @@
 namespace evojit {
 namespace {
 
-const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_SHARED_DATA_DIR) / "spaces";
+const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "spaces";
 
 // A two-parameter cache: a=1,2 and b=8,16, three of the four points recorded.
 const char* kSmallCache = R"({

@@ -14,7 +14,7 @@
 namespace evojit {
 namespace {
 
-const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_SHARED_DATA_DIR) / "spaces";
+const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "spaces";
 
 // a = 1, 2; b = 8, 16; (2, 16) was not recorded.
 const char* kSmallCache = R"({

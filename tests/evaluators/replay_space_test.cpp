@@ -10,7 +10,7 @@
 namespace evojit {
 namespace {
 
-const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_SHARED_DATA_DIR) / "spaces";
+const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "spaces";
 
 std::shared_ptr<const KernelTunerCache> pnpoly() {
   static auto cache = std::make_shared<const KernelTunerCache>(

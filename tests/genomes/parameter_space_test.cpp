@@ -173,10 +173,10 @@ TEST(ParameterSpace, SamplesAHugeSpaceWithoutEnumeratingIt) {
   EXPECT_GT(seen.size(), 950u);
 }
 
-// ---- the T1 spaces of ../shared/data/spaces (read here, in the test only) ----
+// ---- the T1 spaces of tests/data/spaces ----
 
 ParameterSpace load_t1(const std::string& file) {
-  std::ifstream in(std::string(EVOJIT_SHARED_DATA_DIR) + "/spaces/" + file);
+  std::ifstream in(std::string(EVOJIT_TEST_DATA_DIR) + "/spaces/" + file);
   EXPECT_TRUE(in) << file;
   const auto doc = nlohmann::json::parse(in);
   const auto& cs = doc.at("ConfigurationSpace");

@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kCache =
-    fs::path(EVOJIT_SHARED_DATA_DIR) / "spaces" / "convolution_milo_A100.json.gz";
+    fs::path(EVOJIT_TEST_DATA_DIR) / "spaces" / "convolution_milo_A100.json.gz";
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -14,7 +14,7 @@
 namespace evojit {
 namespace {
 
-const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_SHARED_DATA_DIR) / "spaces";
+const std::filesystem::path kSpaces = std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "spaces";
 
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
   auto path = std::filesystem::temp_directory_path() / ("evojit_t1_" + name);

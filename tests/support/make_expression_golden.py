@@ -2,7 +2,7 @@
 """Writes tests/support/data/expression_golden.json: Python's own answers for the
 constraint language, which tests/support/expression_test.cpp checks evojit against.
 
-Cases: every Conditions expression of the T1 files in ../shared/data/spaces/*_milo.json,
+Cases: every Conditions expression of the T1 files in tests/data/spaces/*_milo.json,
 evaluated on a deterministic sample of configurations drawn from the parameter value
 lists (plus out-of-list edge values: 0, negatives, a float), and a hand-written list of
 tricky expressions (floor division and modulo signs, chained comparisons, mixed
@@ -19,7 +19,7 @@ import os
 import random
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPACES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "spaces"))
+SPACES = os.path.normpath(os.path.join(HERE, "..", "data", "spaces"))
 OUT = os.path.join(HERE, "data", "expression_golden.json")
 BUILTINS = {"int": int, "float": float, "abs": abs, "min": min, "max": max, "bool": bool}
 
