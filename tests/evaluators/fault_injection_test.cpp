@@ -61,7 +61,9 @@ TEST(FaultInjection, TwoHundredEvaluationRunFinishesWithEveryFailureInItsClass) 
   options.measure.min_repetitions = 3;
   options.measure.max_repetitions = 5;
   options.measure.max_seconds = 0.01;
-  options.run_timeout = std::chrono::milliseconds(1000);
+  // Generous: on a loaded 2-core machine, filling 256 MiB before the OOM can take over 1 s,
+  // and a healthy candidate must never be classified as a timeout.
+  options.run_timeout = std::chrono::milliseconds(3000);
   CpuEvaluator evaluator(task, task.space(), task.training_sizes(), pool, fitness, options);
 
   StrategyContext context;

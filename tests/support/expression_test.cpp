@@ -13,10 +13,8 @@
 namespace evojit {
 namespace {
 
-std::string golden_path() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) + "/data/expression_golden.json";
-}
+// Not __FILE__: a compiler cache (ccache base_dir) makes it relative to the build tree.
+std::string golden_path() { return std::string(EVOJIT_TEST_DATA_DIR) + "/expression_golden.json"; }
 
 // The golden file's typed text: "b:1", "i:-7", "f:<hex float>", "s:text".
 Value decode(const std::string& text) {

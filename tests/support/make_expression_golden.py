@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/support/data/expression_golden.json: Python's own answers for the
+"""Writes tests/data/expression_golden.json: Python's own answers for the
 constraint language, which tests/support/expression_test.cpp checks evojit against.
 
 Cases: every Conditions expression of the T1 files in tests/data/spaces/*_milo.json,
@@ -20,7 +20,7 @@ import random
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPACES = os.path.normpath(os.path.join(HERE, "..", "data", "spaces"))
-OUT = os.path.join(HERE, "data", "expression_golden.json")
+OUT = os.path.join(HERE, "..", "data", "expression_golden.json")
 BUILTINS = {"int": int, "float": float, "abs": abs, "min": min, "max": max, "bool": bool}
 
 
