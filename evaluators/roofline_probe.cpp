@@ -171,11 +171,11 @@ RooflineProbeResult probe_roofline(CpuJit& jit, const ProbeOptions& options) {
         const auto n =
             static_cast<std::int64_t>(level.working_sets_bytes[t - 1] / (3 * sizeof(float)));
         const int calls =
-            static_cast<int>(std::max<std::int64_t>(1, (std::int64_t{64} << 20) / (12 * n)));
+            static_cast<int>(std::max<std::int64_t>(1, (std::int64_t{16} << 20) / (12 * n)));
         KernelArgs args = triad_args(n, t);
         args.dims[2] = calls;
         const Timing timing = measure([&] { stream(&args); }, {}, measure_options);
-        keep_best(level.bandwidth_bytes_per_s, t - 1, 12.0 * n * calls / timing.median_s);
+        keep_best(level.bandwidth_bytes_per_s, t - 1, 12.0 * n * calls / timing.min_s);
       }
     }
     for (int t = 1; t <= max_threads; ++t) {
@@ -183,7 +183,7 @@ RooflineProbeResult probe_roofline(CpuJit& jit, const ProbeOptions& options) {
       const double bytes = 3.0 * sizeof(float) * static_cast<double>(stream_elements);
       for (KernelEntry k : {stream, stream_nt}) {
         const Timing timing = measure([&] { k(&args); }, {}, measure_options);
-        keep_best(dram.bandwidth_bytes_per_s, t - 1, bytes / timing.median_s);
+        keep_best(dram.bandwidth_bytes_per_s, t - 1, bytes / timing.min_s);
       }
 
       KernelArgs fargs;
@@ -194,7 +194,7 @@ RooflineProbeResult probe_roofline(CpuJit& jit, const ProbeOptions& options) {
       fargs.scalars[1] = 1e-4f;
       const Timing ft = measure([&] { fma(&fargs); }, {}, measure_options);
       const double flops = 2.0 * kChains * kLanes * static_cast<double>(fargs.dims[0]) * t;
-      keep_best(result.flops_per_s, t - 1, flops / ft.median_s);
+      keep_best(result.flops_per_s, t - 1, flops / ft.min_s);
     }
   }
   result.bandwidth_bytes_per_s = dram.bandwidth_bytes_per_s;

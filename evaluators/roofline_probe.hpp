@@ -4,10 +4,12 @@
 // by the CPU JIT for the host CPU, exactly as candidates are, so the ceilings use the
 // same instruction set (AVX2, AVX-512...) the candidates can.
 //
-// Ceilings are peaks, so each figure is the best of several repetitions: the whole
-// sweep (every level, every thread count) is run `repetitions` times and each cell
-// keeps its fastest, so a burst of load from another process spoils one sweep's cell,
-// not the figure. The cache sizes come from the driver (the worker cannot read /sys).
+// Ceilings are peaks, so each figure is a peak: the fastest timed sample of its
+// measurement, and the best of several repetitions of the whole sweep (every level,
+// every thread count), so a burst of load from another process spoils one sample or
+// one sweep's cell, not the figure. In-cache samples are short (16 MiB of traffic),
+// like the candidates' own, so preemption on a busy machine hits both alike. The cache sizes come
+// from the driver (the worker cannot read /sys).
 #pragma once
 
 #include <cstdint>
