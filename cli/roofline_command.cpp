@@ -62,6 +62,7 @@ void print_profile(const MachineProfile& p) {
 
 MachineProfile measure(const ProfileMeasureOptions& options) {
   const LoadAverage load = read_load_average();
+  std::fflush(stdout);  // what was printed so far comes first, also when piped
   std::fprintf(stderr,
                "measuring memory bandwidth and FMA peak for 1..all cores (best of %d sweeps; "
                "load average now %s)...\n",
