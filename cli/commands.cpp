@@ -9,6 +9,7 @@
 
 #include "cli/cuda_commands.hpp"
 #include "cli/progress_line.hpp"
+#include "cli/roofline_command.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
@@ -51,50 +52,6 @@ void list_tasks() {
   for (const auto& [name, summary] : r.strategies.list()) {
     std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
   }
-}
-
-void print_profile(const MachineProfile& p) {
-  std::printf("machine   %s (id %s)\n", p.cpu_model.c_str(), p.machine_id.c_str());
-  std::printf("target    %s\n", p.target.c_str());
-  std::printf("threads   bandwidth (GB/s)   FP32 FMA (GFLOP/s)\n");
-  for (std::size_t i = 0; i < p.threads.size(); ++i) {
-    std::printf("%7d   %16.2f   %18.2f\n", p.threads[i], p.bandwidth_bytes_per_s[i] / 1e9,
-                p.flops_per_s[i] / 1e9);
-  }
-  for (const MemoryLevel& level : p.levels) {
-    std::printf("%-5s working set %8.0f KiB: bandwidth %8.2f GB/s\n", level.name.c_str(),
-                level.working_set_bytes / 1024.0, level.peak() / 1e9);
-  }
-  std::printf("peak      %16.2f   %18.2f   (DRAM ridge point %.2f FLOP/byte)\n",
-              p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9, p.peak_flops() / p.peak_bandwidth());
-}
-
-void add_roofline(CLI::App& app) {
-  auto* cmd = app.add_subcommand("roofline", "Measure this machine's bandwidth and FMA peak");
-  auto path = std::make_shared<std::string>();
-  auto force = std::make_shared<bool>(false);
-  cmd->add_option("--profile", *path, "Profile file (default: the user's cache directory)");
-  cmd->add_flag("--force", *force, "Measure again even if a profile exists");
-  auto device = std::make_shared<std::string>("cpu");
-  cmd->add_option("--device", *device, "cpu, or cuda:N for a GPU")->capture_default_str();
-  cmd->callback([path, force, device] {
-    if (*device != "cpu") return gpu_roofline_command(*device, *path, *force);
-    const std::filesystem::path where =
-        path->empty() ? default_profile_path() : std::filesystem::path(*path);
-    std::optional<MachineProfile> profile;
-    if (!*force) profile = load_machine_profile(where);
-    if (profile) {
-      std::printf("profile   %s (measured %s; --force to measure again)\n", where.c_str(),
-                  profile->measured_at.c_str());
-    } else {
-      std::fprintf(stderr, "measuring memory bandwidth and FMA peak for 1..all cores...\n");
-      WorkerPool pool(1);
-      profile = measure_machine_profile(pool);
-      save_machine_profile(*profile, where);
-      std::printf("profile   %s (saved)\n", where.c_str());
-    }
-    print_profile(*profile);
-  });
 }
 
 // `run --config FILE`: the file's values, then every flag given on the command line
@@ -147,6 +104,8 @@ void add_run(CLI::App& app) {
                   "Timing cap per size and candidate")
       ->capture_default_str();
   cmd->add_option("--profile", *profile_path, "Machine profile file");
+  auto nominal = std::make_shared<NominalFlags>();
+  add_nominal_flags(*cmd, *nominal);
   auto cuda = std::make_shared<CudaRunFlags>();
   cuda->device = "cpu";
   cmd->add_option("--device", cuda->device, "cpu, or cuda:N to tune CUDA kernels")
@@ -154,7 +113,8 @@ void add_run(CLI::App& app) {
   cmd->add_option("--kernel-source", cuda->kernel_source,
                   "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
   cmd->add_flag("--flush-l2", cuda->flush_l2, "CUDA: flush the L2 before every timed repetition");
-  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda] {
+  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda,
+                 nominal] {
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
@@ -198,7 +158,12 @@ void add_run(CLI::App& app) {
                                                        : std::filesystem::path(*profile_path))) {
       std::fprintf(stderr, "no machine profile yet: measuring the roofline first...\n");
     }
-    const MachineProfile profile = ensure_machine_profile(config->profile_path, &measured);
+    std::vector<std::string> notes;
+    MachineProfile profile = ensure_machine_profile(config->profile_path, &measured, &notes);
+    for (const std::string& note : notes) std::fprintf(stderr, "%s\n", note.c_str());
+    apply_nominal_flags(*nominal, profile);
+    print_profile_in_use(profile, config->profile_path.empty() ? default_profile_path().string()
+                                                               : config->profile_path.string());
     ProgressLine line(isatty(STDERR_FILENO));
     const RunOutcome outcome =
         execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
@@ -240,7 +205,7 @@ void add_resume(CLI::App& app) {
 
 void add_commands(CLI::App& app) {
   app.add_subcommand("tasks", "List the tasks and strategies")->callback(list_tasks);
-  add_roofline(app);
+  add_roofline(app, g_exit_code);
   add_run(app);
   add_show(app);
   add_resume(app);

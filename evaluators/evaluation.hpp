@@ -58,6 +58,7 @@ struct SizeResult {
   std::string message;          // the check's message when !ok
   double roofline_s = 0.0;      // filled by the fitness
   double fraction = 0.0;        // roofline_s / timing.median_s
+  std::string suspect;          // why the figure is not to be trusted (fitness); empty if fine
 };
 
 // What a GPU kernel occupies, read with cuFuncGetAttribute after loading; `present`

@@ -75,6 +75,7 @@ nlohmann::json to_json(const SizeResult& r) {
                       {"roofline_s", r.roofline_s},
                       {"fraction", r.fraction}};
   if (!r.message.empty()) j["message"] = r.message;
+  if (!r.suspect.empty()) j["suspect"] = r.suspect;
   return j;
 }
 
@@ -89,6 +90,7 @@ SizeResult size_result_from_json(const nlohmann::json& j) {
   r.message = j.value("message", "");
   r.roofline_s = j.value("roofline_s", 0.0);
   r.fraction = j.value("fraction", 0.0);
+  r.suspect = j.value("suspect", "");
   return r;
 }
 

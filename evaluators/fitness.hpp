@@ -21,11 +21,21 @@ class FitnessFunction {
  public:
   virtual ~FitnessFunction() = default;
   virtual std::string name() const = 0;
-  // Fills the per-size figures it derives (roofline_s, fraction) and returns the
+  // Fills the per-size figures it derives (roofline_s, fraction, suspect) and returns the
   // fitness: finite, >= 0, and 0 unless evaluation.status is ok. `workloads` has one
   // entry per evaluation.sizes entry.
   virtual double score(Evaluation& evaluation, const std::vector<Workload>& workloads) const = 0;
 };
+
+// A per-size figure is flagged suspect (SizeResult::suspect) rather than trusted when
+// its fraction of roofline is above kSuspectFraction (the ceiling must be wrong: a
+// kernel cannot beat the machine's peak by 20%) or its timing's coefficient of
+// variation is above kSuspectCv (a noisy machine). The score itself is unchanged.
+inline constexpr double kSuspectFraction = 1.2;
+inline constexpr double kSuspectCv = 0.10;
+
+// Why a timed size's figure is suspect; empty when it is not.
+std::string suspect_reason(double fraction, double cv);
 
 // Roofline time of one workload on a machine (seconds).
 double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwidth);

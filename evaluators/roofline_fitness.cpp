@@ -1,10 +1,29 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "evaluators/fitness.hpp"
 #include "support/error.hpp"
 
 namespace evojit {
+
+std::string suspect_reason(double fraction, double cv) {
+  std::string reason;
+  char text[200];
+  if (fraction > kSuspectFraction) {
+    std::snprintf(text, sizeof text,
+                  "fraction %.2f is above %.1f of the ceiling: the roofline is probably wrong "
+                  "(see `evojit roofline --check`)",
+                  fraction, kSuspectFraction);
+    reason = text;
+  }
+  if (cv > kSuspectCv) {
+    std::snprintf(text, sizeof text, "timing varied by %.0f%% (CV above %.0f%%): a noisy machine",
+                  100.0 * cv, 100.0 * kSuspectCv);
+    reason += (reason.empty() ? "" : "; ") + std::string(text);
+  }
+  return reason;
+}
 
 double roofline_seconds(const Workload& w, double peak_flops, double peak_bandwidth) {
   return std::max(w.flops / peak_flops, w.bytes / peak_bandwidth);
@@ -49,6 +68,7 @@ double RooflineFitness::score(Evaluation& evaluation,
         roofline_seconds(workloads[i], profile_.peak_flops(), bandwidth_for(workloads[i]));
     const bool timed = r.ok && r.timing.median_s > 0.0;
     r.fraction = timed ? r.roofline_s / r.timing.median_s : 0.0;
+    r.suspect = timed ? suspect_reason(r.fraction, r.timing.cv) : "";
     if (!timed) all_ok = false;
     if (all_ok) log_sum += std::log(r.fraction);
   }

@@ -145,13 +145,22 @@ class WorkerService {
   }
 
   json roofline(const json& request) {
-    const RooflineProbeResult r = probe_roofline(jit(), request.at("max_threads").get<int>(),
-                                                 request.at("stream_elements").get<std::int64_t>());
+    // The cache sizes come with the request: inside the sandbox /sys is not readable.
+    ProbeOptions options;
+    options.max_threads = request.at("max_threads").get<int>();
+    options.stream_elements = request.at("stream_elements").get<std::int64_t>();
+    options.caches = cache_topology_from_json(request.value("caches", json::array()), "caches");
+    options.repetitions = request.value("repetitions", options.repetitions);
+    options.max_seconds = request.value("max_seconds", options.max_seconds);
+    const RooflineProbeResult r = probe_roofline(jit(), options);
     json levels = json::array();
     for (const BandwidthLevel& l : r.levels) {
-      levels.push_back({{"name", l.name},
-                        {"working_set_bytes", l.working_set_bytes},
-                        {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}});
+      json level = {{"name", l.name},
+                    {"working_set_bytes", l.working_set_bytes},
+                    {"working_sets_bytes", l.working_sets_bytes},
+                    {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}};
+      if (l.capacity_bytes > 0.0) level["capacity_bytes"] = l.capacity_bytes;  // not DRAM
+      levels.push_back(level);
     }
     return {{"threads", r.threads},
             {"levels", levels},

@@ -7,7 +7,10 @@
 //   {"ok","compile","log","diagnostics","kernel"}
 //   {"op":"run","task":T,"kernel":K,"sizes":[...],
 //    "measure":{...}}                                -> {"status","diagnostic","sizes":[...]}
-//   {"op":"roofline","max_threads":N,"stream_elements":E} -> {"bandwidth":[...],"flops":[...]}
+//   {"op":"roofline","max_threads":N,"stream_elements":E,
+//    "caches":[...],"repetitions":K,"max_seconds":S} -> {"bandwidth":[...],"flops":[...],
+//                                                        "levels":[...]}
+//     (caches: evaluators/cache_topology.hpp's JSON, read by the driver)
 //   {"op":"ping"}                                    -> {"ok":true,"sandbox":{...}}
 //
 // Every request may carry "cpu_seconds", the CPU-time budget for that request

@@ -25,6 +25,9 @@ HeldOutVerdict judge_held_out(double training_fitness, Evaluation held_out, doub
   } else {
     v.verdict = "pass";
   }
+  for (const SizeResult& r : held_out.sizes) {
+    if (!r.suspect.empty()) v.suspect.push_back(r.label + ": " + r.suspect);
+  }
   v.evaluation = std::move(held_out);
   return v;
 }
@@ -35,6 +38,7 @@ nlohmann::json to_json(const HeldOutVerdict& v) {
           {"held_out_fitness", v.held_out_fitness},
           {"ratio", v.ratio},
           {"note", v.note},
+          {"suspect", v.suspect},
           {"evaluation", to_json(v.evaluation)}};
 }
 

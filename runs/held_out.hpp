@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,9 @@ struct HeldOutVerdict {
   double held_out_fitness = 0.0;
   double ratio = 0.0;  // held_out / training
   std::string note;    // why, in words
+  // "label: reason" for each held-out size whose figure is suspect (fitness.hpp): the
+  // verdict then rests on a doubtful ceiling or noisy timing, which the reader must know.
+  std::vector<std::string> suspect;
   Evaluation evaluation;
 };
 

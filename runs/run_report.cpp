@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -38,17 +39,24 @@ std::string seconds_text(double s) {
   return format("%.3f s", s);
 }
 
+// A suspect size (a fraction above the ceiling, or noisy timing: see
+// evaluators/fitness.hpp) is marked in the table and its reason printed under it.
 void size_table(std::ostringstream& out, const json& evaluation) {
   out << "    size              time         cv      roofline     fraction\n";
+  std::vector<std::string> suspects;
   for (const json& s : evaluation.value("sizes", json::array())) {
     char line[200];
     const json timing = s.value("timing", json::object());
-    std::snprintf(line, sizeof line, "    %-16s  %-11s  %5.1f%%  %-11s  %7.3f%s\n",
+    const std::string suspect = s.value("suspect", "");
+    std::snprintf(line, sizeof line, "    %-16s  %-11s  %5.1f%%  %-11s  %7.3f%s%s\n",
                   s.value("label", "").c_str(), seconds_text(timing.value("median_s", 0.0)).c_str(),
                   100.0 * timing.value("cv", 0.0), seconds_text(s.value("roofline_s", 0.0)).c_str(),
-                  s.value("fraction", 0.0), s.value("ok", false) ? "" : "  WRONG");
+                  s.value("fraction", 0.0), s.value("ok", false) ? "" : "  WRONG",
+                  suspect.empty() ? "" : "  SUSPECT");
     out << line;
+    if (!suspect.empty()) suspects.push_back(s.value("label", "") + ": " + suspect);
   }
+  for (const std::string& s : suspects) out << "    SUSPECT " << s << "\n";
 }
 
 // A file of the run that is there must hold a JSON object.
@@ -117,7 +125,9 @@ std::string format_report(const std::filesystem::path& dir) {
   if (!profile.empty())
     out << "machine    " << profile.value("cpu_model", "") << ": "
         << format("%.1f GB/s", profile.value("peak_bandwidth_bytes_per_s", 0.0) / 1e9) << ", "
-        << format("%.1f GFLOP/s", profile.value("peak_flops_per_s", 0.0) / 1e9) << "\n";
+        << format("%.1f GFLOP/s", profile.value("peak_flops_per_s", 0.0) / 1e9) << " (profile "
+        << profile.value("source", "measured") << ", measured "
+        << profile.value("measured_at", "at an unknown time") << ")\n";
 
   std::map<std::string, int> statuses;
   double best_fitness = 0.0;

@@ -1,9 +1,11 @@
 #include "runs/tuning_run.hpp"
 
 #include "evaluators/cpu_evaluator.hpp"
+#include "evaluators/profile_checks.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "runs/run_backend.hpp"
 #include "support/atomic_file.hpp"
+#include "support/error.hpp"
 
 namespace evojit {
 using nlohmann::json;
@@ -15,10 +17,24 @@ json evojit_versions() {
           {"cxx_standard", __cplusplus}};
 }
 
-MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured) {
+MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured,
+                                      std::vector<std::string>* notes) {
   const std::filesystem::path where = path.empty() ? default_profile_path() : path;
   if (measured) *measured = false;
-  if (auto loaded = load_machine_profile(where)) return *loaded;
+  if (auto loaded = load_machine_profile(where)) {
+    const std::vector<std::string> missing = missing_levels(*loaded, read_cache_topology());
+    if (missing.empty()) return *loaded;
+    std::string reasons;
+    for (const std::string& m : missing) reasons += "\n  " + m;
+    if (!path.empty()) {
+      throw_input_error("machine profile is incomplete:" + reasons, where.string(),
+                        "measure it again with `evojit roofline --force --profile " +
+                            where.string() + "`, or add the missing levels to the file");
+    }
+    if (notes)
+      notes->push_back("machine profile " + where.string() +
+                       " is incomplete, measuring again:" + reasons);
+  }
   WorkerPool pool(1);
   MachineProfile profile = measure_machine_profile(pool);
   save_machine_profile(profile, where);

@@ -39,8 +39,12 @@ struct RunOutcome {
 };
 
 // Loads the machine profile from `path` (default location when empty), measuring
-// and saving it first when missing. `measured` is set when it had to measure.
-MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured = nullptr);
+// and saving it first when missing. A profile lacking cache levels the OS reports
+// (evaluators/profile_checks.hpp) is measured again when it is the default one, and
+// refused (InputError, with the reasons) when the user named it. `measured` is set
+// when it had to measure; `notes` receives what happened, for the user.
+MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured = nullptr,
+                                      std::vector<std::string>* notes = nullptr);
 
 RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
                        const std::function<void(const RunProgress&)>& progress = {});

@@ -39,17 +39,22 @@ inline nlohmann::json read_json(const fs::path& p) {
   return nlohmann::json::parse(in);
 }
 
-// 10 GB/s DRAM, 80 GB/s for working sets up to 512 KiB, 100 GFLOP/s.
+// 10 GB/s DRAM; 160, 80 and 20 GB/s for working sets up to 16 KiB, 512 KiB and 8 MiB
+// (L1, L2, L3: a profile must have the cache levels the OS reports); 100 GFLOP/s.
 inline void write_test_profile(const fs::path& path) {
-  std::ofstream(path) << nlohmann::json{{"machine_id", "test"},
-                                        {"threads", {1}},
-                                        {"bandwidth_bytes_per_s", {10e9}},
-                                        {"flops_per_s", {100e9}},
-                                        {"levels",
-                                         {{{"name", "L2"},
-                                           {"working_set_bytes", 512 * 1024},
-                                           {"bandwidth_bytes_per_s", {80e9}}}}}}
-                             .dump();
+  auto level = [](const char* name, double working_set, double bandwidth) {
+    return nlohmann::json{
+        {"name", name}, {"working_set_bytes", working_set}, {"bandwidth_bytes_per_s", {bandwidth}}};
+  };
+  std::ofstream(path) << nlohmann::json{
+      {"machine_id", "test"},
+      {"threads", {1}},
+      {"bandwidth_bytes_per_s", {10e9}},
+      {"flops_per_s", {100e9}},
+      {"levels",
+       {level("L1", 16 * 1024, 160e9), level("L2", 512 * 1024, 80e9),
+        level("L3", 8 << 20,
+              20e9)}}}.dump();
 }
 
 // A fresh directory per test, named after it, removed afterwards.

@@ -144,7 +144,7 @@ TEST_F(CliTest, ShowRejectsADirectoryThatIsNotARun) {
 
 TEST_F(CliTest, RooflineMeasuresAndSavesAProfile) {
   const fs::path path = dir_ / "measured.json";
-  const Result r = run_cli("roofline --profile " + path.string());
+  const Result r = run_cli("roofline --repetitions 1 --profile " + path.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json p = read_json(path);
   EXPECT_GT(p["peak_bandwidth_bytes_per_s"].get<double>(), 1e8);

@@ -121,3 +121,26 @@ TEST(EvaluationJson, RoundTripsAnEvaluation) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(RooflineFitness, FiguresAboveTheCeilingOrNoisyAreFlaggedSuspect) {
+  const RooflineFitness fitness(100e9, 10e9);
+  Evaluation e;
+  e.sizes = {timed(0.2), timed(0.01), timed(0.2)};  // fractions 0.5, 10 and 0.5
+  e.sizes[2].timing.cv = 0.15;
+  fitness.score(e, {{1e9, 1e9}, {1e9, 1e9}, {1e9, 1e9}});
+  EXPECT_EQ(e.sizes[0].suspect, "");
+  EXPECT_NE(e.sizes[1].suspect.find("fraction 10.00 is above 1.2"), std::string::npos)
+      << e.sizes[1].suspect;
+  EXPECT_NE(e.sizes[2].suspect.find("timing varied by 15%"), std::string::npos)
+      << e.sizes[2].suspect;
+  // Carried in the evaluation's JSON (journal records, best.json).
+  const Evaluation back = evaluation_from_json(nlohmann::json::parse(to_json(e).dump()));
+  EXPECT_EQ(back.sizes[1].suspect, e.sizes[1].suspect);
+  EXPECT_FALSE(to_json(e.sizes[0]).contains("suspect"));
+}
+
+}  // namespace
+}  // namespace evojit

@@ -101,3 +101,22 @@ TEST_F(RunReportTest, ARunJsonThatIsNotJsonIsNamed) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST_F(RunReportTest, ASuspectSizeIsMarkedWithItsReasonNeverSilently) {
+  write("run.json", kRun);
+  write("journal.jsonl", "{\"status\": \"ok\", \"fitness\": 5.6}\n");
+  write("best/best.json", R"({"canonical": "VEC=1", "training": {"sizes": [
+      {"label": "n=2^14", "ok": true, "fraction": 9.8, "timing": {"median_s": 1e-6, "cv": 0.01},
+       "suspect": "fraction 9.80 is above 1.2 of the ceiling"},
+      {"label": "n=2^24", "ok": true, "fraction": 0.9, "timing": {"median_s": 1e-2, "cv": 0.01}}]}})");
+  const std::string report = format_run_report(dir_);
+  EXPECT_NE(report.find("9.800  SUSPECT"), std::string::npos) << report;
+  EXPECT_NE(report.find("SUSPECT n=2^14: fraction 9.80 is above 1.2"), std::string::npos) << report;
+  EXPECT_EQ(report.find("n=2^24: "), std::string::npos) << report;
+}
+
+}  // namespace
+}  // namespace evojit
