@@ -55,10 +55,55 @@ std::string read_file_text(const std::filesystem::path& file) {
   return text;
 }
 
+// Python's json module writes the non-standard tokens NaN, Infinity and -Infinity
+// (a metric that divided by zero); outside strings they become null, which the
+// entry reader treats as an absent value.
+std::string without_python_non_finite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (text.compare(i, 3, "NaN") == 0) {
+      out += "null";
+      i += 2;
+      continue;
+    } else if (text.compare(i, 8, "Infinity") == 0) {
+      out += "null";
+      i += 7;
+      continue;
+    } else if (text.compare(i, 9, "-Infinity") == 0) {
+      out += "null";
+      i += 8;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 // Kernel Tuner appends one entry per line and closes the object at the end; a run that
 // was killed leaves "...},\n" or "...}\n" without the closing "}}". Returns the parsed
 // document, trying the text as is first and then the repairs.
-json parse_with_repair(std::string_view text, const std::string& where, bool& repaired) {
+json parse_with_repair(std::string_view original, const std::string& where, bool& repaired) {
+  std::string sanitized;
+  std::string_view text = original;
+  if (original.find("NaN") != std::string_view::npos ||
+      original.find("Infinity") != std::string_view::npos) {
+    sanitized = without_python_non_finite(original);
+    text = sanitized;
+  }
   try {
     repaired = false;
     return json::parse(text);
@@ -151,22 +196,52 @@ double number_or_zero(const json& entry, const char* key) {
   return it->get<double>();
 }
 
-CacheEntry parse_entry(const json& e, const std::string& where, const std::string& pointer) {
+std::optional<CacheOutcome> failure_of(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s == "CompilationFailedConfig") return CacheOutcome::compilation_failed;
+  if (s == "RuntimeFailedConfig" || s == "ErrorConfig") return CacheOutcome::runtime_failed;
+  if (s == "InvalidConfig") return CacheOutcome::invalid;
+  return std::nullopt;
+}
+
+// Fields of an entry that are neither metrics nor observer values.
+bool is_bookkeeping(const std::string& field) {
+  static const char* const kFields[] = {
+      "time",          "times",          "compile_time", "verification_time", "benchmark_time",
+      "strategy_time", "framework_time", "timestamp",    "__error__"};
+  for (const char* f : kFields) {
+    if (field == f) return true;
+  }
+  return false;
+}
+
+// What parse_entry adds to the cache's flat per-entry tables.
+struct EntryTables {
+  std::vector<double>& times;
+  std::vector<std::string>& metric_names;
+  std::unordered_map<std::string, std::uint32_t>& metric_index;
+  std::vector<KernelTunerCache::Metric>& metrics;
+  const std::vector<std::string>& keys;
+};
+
+CacheEntry parse_entry(const json& e, const std::string& where, const std::string& pointer,
+                       const std::string& objective, EntryTables& tables) {
   CacheEntry out;
   const json& time = require(e, "time", where, pointer);
-  if (time.is_string()) {
-    const std::string& s = time.get_ref<const std::string&>();
-    if (s == "CompilationFailedConfig") {
-      out.outcome = CacheOutcome::compilation_failed;
-    } else if (s == "RuntimeFailedConfig") {
-      out.outcome = CacheOutcome::runtime_failed;
-    } else if (s == "InvalidConfig") {
-      out.outcome = CacheOutcome::invalid;
-    } else {
-      throw_input_error("unknown failure \"" + s + "\"", where + "#" + pointer + "/time",
-                        "expected a number (ms), CompilationFailedConfig, RuntimeFailedConfig "
-                        "or InvalidConfig");
-    }
+  // Kernel Tuner's reader marks an entry failed when any field holds a failure
+  // string (the objective's field, "time", or "__error__").
+  std::optional<CacheOutcome> failed = failure_of(time);
+  if (!failed) {
+    for (auto it = e.begin(); it != e.end() && !failed; ++it) failed = failure_of(it.value());
+  }
+  if (failed) {
+    out.outcome = *failed;
+  } else if (time.is_string()) {
+    throw_input_error("unknown failure \"" + time.get<std::string>() + "\"",
+                      where + "#" + pointer + "/time",
+                      "expected a number (ms), CompilationFailedConfig, RuntimeFailedConfig, "
+                      "InvalidConfig or ErrorConfig");
   } else if (time.is_number()) {
     out.time_ms = time.get<double>();
     if (!std::isfinite(out.time_ms) || out.time_ms <= 0.0) {
@@ -186,6 +261,7 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
           throw_input_error("a time must be a non-negative number of milliseconds, got " + t.dump(),
                             where + "#" + pointer + "/times/" + std::to_string(i));
         }
+        tables.times.push_back(x);
         sum += x;
         sum2 += x * x;
         lo = std::min(lo, x);
@@ -205,6 +281,25 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
   out.compile_ms = number_or_zero(e, "compile_time");
   out.verification_ms = number_or_zero(e, "verification_time");
   out.benchmark_ms = number_or_zero(e, "benchmark_time");
+  out.strategy_ms = number_or_zero(e, "strategy_time");
+  out.framework_ms = number_or_zero(e, "framework_time");
+  out.objective_value = std::numeric_limits<double>::quiet_NaN();
+  if (out.outcome == CacheOutcome::ok) {
+    auto it = objective == "time" ? e.end() : e.find(objective);
+    if (objective == "time") {
+      out.objective_value = out.time_ms;
+    } else if (it != e.end() && it->is_number()) {
+      out.objective_value = it->get<double>();
+    }
+  }
+  for (auto it = e.begin(); it != e.end(); ++it) {
+    if (!it.value().is_number() || is_bookkeeping(it.key())) continue;
+    if (std::find(tables.keys.begin(), tables.keys.end(), it.key()) != tables.keys.end()) continue;
+    auto [slot, added] = tables.metric_index.try_emplace(
+        it.key(), static_cast<std::uint32_t>(tables.metric_names.size()));
+    if (added) tables.metric_names.push_back(it.key());
+    tables.metrics.push_back({slot->second, it.value().get<double>()});
+  }
   return out;
 }
 
@@ -237,7 +332,26 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
 
   c.device_name_ = string_or(doc, "device_name", "", where);
   c.kernel_name_ = string_or(doc, "kernel_name", "", where);
-  c.objective_ = string_or(doc, "objective", "time", where);
+  if (auto objective = doc.find("objective"); objective != doc.end() && !objective->is_null()) {
+    std::vector<std::string> names;
+    if (objective->is_string()) {
+      names.push_back(objective->get<std::string>());
+    } else if (objective->is_array()) {
+      for (std::size_t i = 0; i < objective->size(); ++i) {
+        if (!(*objective)[i].is_string()) {
+          throw_input_error(
+              std::string("expected an objective's name, got a ") + (*objective)[i].type_name(),
+              where + "#/objective/" + std::to_string(i));
+        }
+        names.push_back((*objective)[i].get<std::string>());
+      }
+    }
+    if (names.empty() || names.front().empty()) {
+      throw_input_error(std::string("expected a name or a list of names, got ") + objective->dump(),
+                        where + "#/objective", "Kernel Tuner writes \"time\" or [\"time\"]");
+    }
+    c.objectives_ = std::move(names);
+  }
   if (auto ps = doc.find("problem_size"); ps != doc.end()) {
     if (ps->is_number_integer()) {
       c.problem_size_.push_back(ps->get<std::int64_t>());
@@ -286,6 +400,10 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   const std::size_t nkeys = c.keys_.size();
   c.entries_.reserve(cache.size());
   c.indices_.reserve(cache.size() * nkeys);
+  c.times_offset_.reserve(cache.size() + 1);
+  c.metrics_offset_.reserve(cache.size() + 1);
+  std::unordered_map<std::string, std::uint32_t> metric_index;
+  EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     std::string pointer = "/cache/" + pointer_token(it.key());
     const json& e = it.value();
@@ -300,11 +418,23 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
       }
       c.indices_.push_back(*index);
     }
-    c.entries_.push_back(parse_entry(e, where, pointer));
+    c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
+    c.times_offset_.push_back(c.times_.size());
+    c.metrics_offset_.push_back(c.metrics_.size());
     if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
   }
   c.build_lookup();
   return c;
+}
+
+bool KernelTunerCache::objective_higher_is_better() const {
+  // Kernel Tuner's objective_default_map (kernel_tuner/util.py, 1.5).
+  static const char* const kMaximized[] = {"fitness",  "GFLOP/s",  "TFLOP/s", "GB/s",   "TB/s",
+                                           "GFLOPS/W", "TFLOPS/W", "GFLOP/J", "TFLOP/J"};
+  for (const char* name : kMaximized) {
+    if (objective() == name) return true;
+  }
+  return false;
 }
 
 std::optional<std::size_t> KernelTunerCache::key_position(const std::string& name) const {
