@@ -10,6 +10,7 @@
 #include "cli/cuda_commands.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/roofline_command.hpp"
+#include "cli/run_output.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
@@ -74,6 +75,13 @@ void apply_config_file(const CLI::App& cmd, const std::string& file, RunConfig& 
   config = std::move(merged);  // --strategy-params is applied after this
 }
 
+void add_output_flags(CLI::App& cmd, OutputFlags& flags) {
+  cmd.add_flag("--quiet,-q", flags.quiet,
+               "Print no progress and no report (errors still go to stderr)");
+  cmd.add_flag("--json", flags.json,
+               "Print the run's summary as one JSON object on stdout instead of the report");
+}
+
 void add_run(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
@@ -113,8 +121,10 @@ void add_run(CLI::App& app) {
   cmd->add_option("--kernel-source", cuda->kernel_source,
                   "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
   cmd->add_flag("--flush-l2", cuda->flush_l2, "CUDA: flush the L2 before every timed repetition");
+  auto output = std::make_shared<OutputFlags>();
+  add_output_flags(*cmd, *output);
   cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda,
-                 nominal] {
+                 nominal, output] {
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
@@ -148,8 +158,10 @@ void add_run(CLI::App& app) {
       rc.seed = config->seed;
       rc.out_dir = config->out_dir;
       std::filesystem::path dir;
-      execute_replay_run(rc, r.strategies, &dir);
-      std::cout << format_run_report(dir);
+      ProgressLine line(output->progress_mode(), output->log_every_s());
+      execute_replay_run(rc, r.strategies, &dir, [&](const RunProgress& p) { line.update(p); });
+      line.finish();
+      g_exit_code = print_run_end(dir, *output);
       return;
     }
     RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
@@ -162,13 +174,15 @@ void add_run(CLI::App& app) {
     MachineProfile profile = ensure_machine_profile(config->profile_path, &measured, &notes);
     for (const std::string& note : notes) std::fprintf(stderr, "%s\n", note.c_str());
     apply_nominal_flags(*nominal, profile);
-    print_profile_in_use(profile, config->profile_path.empty() ? default_profile_path().string()
-                                                               : config->profile_path.string());
-    ProgressLine line(isatty(STDERR_FILENO));
+    if (!output->quiet && !output->json) {  // --json keeps stdout for the summary alone
+      print_profile_in_use(profile, config->profile_path.empty() ? default_profile_path().string()
+                                                                 : config->profile_path.string());
+    }
+    ProgressLine line(output->progress_mode(), output->log_every_s());
     const RunOutcome outcome =
         execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
     line.finish();
-    std::cout << format_run_report(outcome.dir);
+    g_exit_code = print_run_end(outcome.dir, *output);
   });
 }
 
@@ -186,18 +200,20 @@ void add_resume(CLI::App& app) {
   cmd->add_option("run", *dir, "Run directory")->required();
   auto* budget_option =
       cmd->add_option("--budget", *budget, "New evaluation budget (a larger one extends the run)");
-  cmd->callback([dir, budget, budget_option] {
+  auto output = std::make_shared<OutputFlags>();
+  add_output_flags(*cmd, *output);
+  cmd->callback([dir, budget, budget_option, output] {
     Registries r;
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
-    ProgressLine line(isatty(STDERR_FILENO));
+    ProgressLine line(output->progress_mode(), output->log_every_s());
     const ResumeStatus status = resume_run_directory(*dir, r.tasks, r.strategies, options,
                                                      [&](const RunProgress& p) { line.update(p); });
     line.finish();
-    if (status == ResumeStatus::already_finished) {
+    if (status == ResumeStatus::already_finished && !output->quiet && !output->json) {
       std::printf("the run has already finished (--budget N to extend it)\n");
     }
-    std::cout << format_run_report(*dir);
+    g_exit_code = print_run_end(*dir, *output);
   });
 }
 

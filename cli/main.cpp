@@ -13,6 +13,13 @@ int main(int argc, char** argv) {
   CLI::App app{"evojit: evolve, JIT-compile and roofline-score kernel variants"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "evojit 0.1.0");
+  app.footer(
+      "Exit codes:\n"
+      "  0    done, with at least one valid evaluation\n"
+      "  1    internal error (a bug: please report it)\n"
+      "  2    bad input (arguments, files, run directory); nothing saved was damaged\n"
+      "  3    done, but no valid evaluation (every candidate failed)\n"
+      "  130  interrupted by SIGINT (Ctrl-C); 143 by SIGTERM: `evojit resume DIR` continues\n");
   evojit::cli::add_commands(app);
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <nlohmann/json.hpp>
 
+#include "evaluators/kernel_tuner_cache_entry.hpp"
 #include "support/error.hpp"
 #include "support/hash.hpp"
 #include "support/json_pointer.hpp"
@@ -16,6 +17,9 @@ namespace evojit {
 namespace {
 
 using json = nlohmann::json;
+using kernel_tuner_cache::EntryTables;
+using kernel_tuner_cache::parse_entry;
+using kernel_tuner_cache::require;
 
 // Dense lookup tables up to this many Cartesian points (4 bytes each).
 constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
@@ -55,10 +59,55 @@ std::string read_file_text(const std::filesystem::path& file) {
   return text;
 }
 
+// Python's json module writes the non-standard tokens NaN, Infinity and -Infinity
+// (a metric that divided by zero); outside strings they become null, which the
+// entry reader treats as an absent value.
+std::string without_python_non_finite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (text.compare(i, 3, "NaN") == 0) {
+      out += "null";
+      i += 2;
+      continue;
+    } else if (text.compare(i, 8, "Infinity") == 0) {
+      out += "null";
+      i += 7;
+      continue;
+    } else if (text.compare(i, 9, "-Infinity") == 0) {
+      out += "null";
+      i += 8;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 // Kernel Tuner appends one entry per line and closes the object at the end; a run that
 // was killed leaves "...},\n" or "...}\n" without the closing "}}". Returns the parsed
 // document, trying the text as is first and then the repairs.
-json parse_with_repair(std::string_view text, const std::string& where, bool& repaired) {
+json parse_with_repair(std::string_view original, const std::string& where, bool& repaired) {
+  std::string sanitized;
+  std::string_view text = original;
+  if (original.find("NaN") != std::string_view::npos ||
+      original.find("Infinity") != std::string_view::npos) {
+    sanitized = without_python_non_finite(original);
+    text = sanitized;
+  }
   try {
     repaired = false;
     return json::parse(text);
@@ -100,16 +149,6 @@ std::string string_or(const json& doc, const char* key, const char* fallback,
   return it->get<std::string>();
 }
 
-const json& require(const json& object, const char* key, const std::string& where,
-                    const std::string& pointer) {
-  auto it = object.find(key);
-  if (it == object.end()) {
-    throw_input_error(std::string("missing \"") + key + "\"", where + "#" + pointer,
-                      "not a Kernel Tuner cache file?");
-  }
-  return *it;
-}
-
 std::optional<Value> to_value(const json& j) {
   if (j.is_boolean()) return Value{j.get<bool>()};
   // Above int64: read as the nearest double rather than wrapped to a negative integer.
@@ -145,69 +184,6 @@ std::optional<std::uint32_t> index_in(const std::vector<Value>& list, const Valu
   return std::nullopt;
 }
 
-double number_or_zero(const json& entry, const char* key) {
-  auto it = entry.find(key);
-  if (it == entry.end() || !it->is_number()) return 0.0;
-  return it->get<double>();
-}
-
-CacheEntry parse_entry(const json& e, const std::string& where, const std::string& pointer) {
-  CacheEntry out;
-  const json& time = require(e, "time", where, pointer);
-  if (time.is_string()) {
-    const std::string& s = time.get_ref<const std::string&>();
-    if (s == "CompilationFailedConfig") {
-      out.outcome = CacheOutcome::compilation_failed;
-    } else if (s == "RuntimeFailedConfig") {
-      out.outcome = CacheOutcome::runtime_failed;
-    } else if (s == "InvalidConfig") {
-      out.outcome = CacheOutcome::invalid;
-    } else {
-      throw_input_error("unknown failure \"" + s + "\"", where + "#" + pointer + "/time",
-                        "expected a number (ms), CompilationFailedConfig, RuntimeFailedConfig "
-                        "or InvalidConfig");
-    }
-  } else if (time.is_number()) {
-    out.time_ms = time.get<double>();
-    if (!std::isfinite(out.time_ms) || out.time_ms <= 0.0) {
-      throw_input_error("time must be a positive number of milliseconds",
-                        where + "#" + pointer + "/time");
-    }
-    out.min_ms = out.time_ms;
-    auto times = e.find("times");
-    if (times != e.end() && times->is_array() && !times->empty()) {
-      double sum = 0.0, sum2 = 0.0, lo = std::numeric_limits<double>::infinity();
-      std::size_t n = 0;
-      for (std::size_t i = 0; i < times->size(); ++i) {
-        const json& t = (*times)[i];
-        if (!t.is_number()) continue;
-        double x = t.get<double>();
-        if (!std::isfinite(x) || x < 0.0) {
-          throw_input_error("a time must be a non-negative number of milliseconds, got " + t.dump(),
-                            where + "#" + pointer + "/times/" + std::to_string(i));
-        }
-        sum += x;
-        sum2 += x * x;
-        lo = std::min(lo, x);
-        ++n;
-      }
-      if (n > 0) {
-        double mean = sum / static_cast<double>(n);
-        double var = std::max(0.0, sum2 / static_cast<double>(n) - mean * mean);
-        out.cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
-        out.min_ms = lo;
-        out.repetitions = static_cast<std::uint32_t>(n);
-      }
-    }
-  } else {
-    throw_input_error("time must be a number or a failure string", where + "#" + pointer + "/time");
-  }
-  out.compile_ms = number_or_zero(e, "compile_time");
-  out.verification_ms = number_or_zero(e, "verification_time");
-  out.benchmark_ms = number_or_zero(e, "benchmark_time");
-  return out;
-}
-
 }  // namespace
 
 const char* to_string(CacheOutcome outcome) {
@@ -237,7 +213,26 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
 
   c.device_name_ = string_or(doc, "device_name", "", where);
   c.kernel_name_ = string_or(doc, "kernel_name", "", where);
-  c.objective_ = string_or(doc, "objective", "time", where);
+  if (auto objective = doc.find("objective"); objective != doc.end() && !objective->is_null()) {
+    std::vector<std::string> names;
+    if (objective->is_string()) {
+      names.push_back(objective->get<std::string>());
+    } else if (objective->is_array()) {
+      for (std::size_t i = 0; i < objective->size(); ++i) {
+        if (!(*objective)[i].is_string()) {
+          throw_input_error(
+              std::string("expected an objective's name, got a ") + (*objective)[i].type_name(),
+              where + "#/objective/" + std::to_string(i));
+        }
+        names.push_back((*objective)[i].get<std::string>());
+      }
+    }
+    if (names.empty() || names.front().empty()) {
+      throw_input_error(std::string("expected a name or a list of names, got ") + objective->dump(),
+                        where + "#/objective", "Kernel Tuner writes \"time\" or [\"time\"]");
+    }
+    c.objectives_ = std::move(names);
+  }
   if (auto ps = doc.find("problem_size"); ps != doc.end()) {
     if (ps->is_number_integer()) {
       c.problem_size_.push_back(ps->get<std::int64_t>());
@@ -286,6 +281,10 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   const std::size_t nkeys = c.keys_.size();
   c.entries_.reserve(cache.size());
   c.indices_.reserve(cache.size() * nkeys);
+  c.times_offset_.reserve(cache.size() + 1);
+  c.metrics_offset_.reserve(cache.size() + 1);
+  std::unordered_map<std::string, std::uint32_t> metric_index;
+  EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     std::string pointer = "/cache/" + pointer_token(it.key());
     const json& e = it.value();
@@ -300,11 +299,23 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
       }
       c.indices_.push_back(*index);
     }
-    c.entries_.push_back(parse_entry(e, where, pointer));
+    c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
+    c.times_offset_.push_back(c.times_.size());
+    c.metrics_offset_.push_back(c.metrics_.size());
     if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
   }
   c.build_lookup();
   return c;
+}
+
+bool KernelTunerCache::objective_higher_is_better() const {
+  // Kernel Tuner's objective_default_map (kernel_tuner/util.py, 1.5).
+  static const char* const kMaximized[] = {"fitness",  "GFLOP/s",  "TFLOP/s", "GB/s",   "TB/s",
+                                           "GFLOPS/W", "TFLOPS/W", "GFLOP/J", "TFLOP/J"};
+  for (const char* name : kMaximized) {
+    if (objective() == name) return true;
+  }
+  return false;
 }
 
 std::optional<std::size_t> KernelTunerCache::key_position(const std::string& name) const {

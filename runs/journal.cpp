@@ -36,7 +36,8 @@ void cut_torn_tail(int fd, const std::filesystem::path& path) {
 
 }  // namespace
 
-JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
+JournalWriter::JournalWriter(const std::filesystem::path& path, JournalSync sync)
+    : path_(path), policy_(sync), last_sync_(std::chrono::steady_clock::now()) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     throw std::runtime_error("cannot open journal " + path.string() + ": " + std::strerror(errno));
@@ -50,20 +51,42 @@ JournalWriter::JournalWriter(const std::filesystem::path& path) : path_(path) {
 }
 
 JournalWriter::~JournalWriter() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  if (pending_ > 0) ::fdatasync(fd_);
+  ::close(fd_);
 }
 
-void JournalWriter::append(const nlohmann::json& record) {
-  // One write() of the whole line: O_APPEND keeps it contiguous.
-  const std::string line = record.dump() + "\n";
+void JournalWriter::append(const nlohmann::json& record) { append_line(record.dump()); }
+
+void JournalWriter::append_line(std::string_view record) {
+  // One write of the whole line (the record and its newline): O_APPEND keeps it
+  // contiguous, and a kill after it returns cannot take the record (it is in the
+  // kernel's page cache).
+  buffer_.assign(record);
+  buffer_ += '\n';
   std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+  while (done < buffer_.size()) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw std::runtime_error("cannot append to journal " + path_.string());
     done += static_cast<std::size_t>(n);
   }
-  ::fdatasync(fd_);
+  ++pending_;
+  if (pending_ >= policy_.every || policy_.seconds <= 0.0 ||
+      std::chrono::steady_clock::now() - last_sync_ >=
+          std::chrono::duration<double>(policy_.seconds)) {
+    sync();
+  }
+}
+
+void JournalWriter::sync() {
+  if (pending_ == 0) return;
+  if (::fdatasync(fd_) != 0) {
+    throw std::runtime_error("cannot sync journal " + path_.string() + ": " + std::strerror(errno));
+  }
+  pending_ = 0;
+  ++syncs_;
+  last_sync_ = std::chrono::steady_clock::now();
 }
 
 std::vector<nlohmann::json> read_journal(const std::filesystem::path& path) {

@@ -1,31 +1,54 @@
-// The journal: one JSON line per evaluation, appended and flushed to disk record by
-// record (fdatasync), so a killed run loses at most the evaluation in flight. A
-// torn last line (a crash in mid-write) is ignored by the reader.
+// The journal: one JSON line per evaluation, appended as it finishes. Each record is
+// handed to the kernel at once (one write()), so a killed process (kill -9) loses
+// nothing that was appended; what a power loss could take is bounded by group sync:
+// fdatasync once `sync_every` records or `sync_seconds` have gone by since the last
+// sync, and whenever sync() is called (the run recorder does so before every
+// checkpoint, so a checkpoint never counts an evaluation that is not on disk). One
+// sync per record cost a replay 6 ms an evaluation; a group of 256 costs ~0.02 ms.
+// A torn last line (a crash in mid-write) is ignored by the reader.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace evojit {
 
+struct JournalSync {
+  std::size_t every = 256;  // records between syncs (1: every record)
+  double seconds = 1.0;     // and at most this long between a record and its sync
+};
+
 class JournalWriter {
  public:
   // Opens for appending; creates the file when missing. A torn last line (the write
   // in flight when a run was killed) is cut off first, so that the next record
   // starts on a line of its own.
-  explicit JournalWriter(const std::filesystem::path& path);
-  ~JournalWriter();
+  explicit JournalWriter(const std::filesystem::path& path, JournalSync sync = {});
+  ~JournalWriter();  // syncs what is pending
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   void append(const nlohmann::json& record);
+  // `line` is one record's JSON text without its newline.
+  void append_line(std::string_view line);
+  // fdatasync now if anything was appended since the last one.
+  void sync();
+  std::size_t syncs() const { return syncs_; }
 
  private:
   int fd_ = -1;
   std::filesystem::path path_;
+  JournalSync policy_;
+  std::size_t pending_ = 0;
+  std::size_t syncs_ = 0;
+  std::chrono::steady_clock::time_point last_sync_;
+  std::string buffer_;
 };
 
 // Every complete record, in order. Throws InputError naming the line when a

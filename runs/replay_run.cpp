@@ -1,9 +1,12 @@
 #include "runs/replay_run.hpp"
 
+#include <chrono>
+
 #include "evaluators/kernel_tuner_cache.hpp"
 #include "evaluators/replay_evaluator.hpp"
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
+#include "runs/kernel_tuner_cache_output.hpp"
 #include "runs/run_plan.hpp"
 #include "runs/run_recorder.hpp"
 #include "runs/t1_input.hpp"
@@ -19,16 +22,16 @@ using nlohmann::json;
 namespace {
 
 EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
-                        std::filesystem::path* out_dir_used, bool resuming) {
+                        std::filesystem::path* out_dir_used, bool resuming,
+                        const std::function<void(const RunProgress&)>& progress) {
+  const auto started = std::chrono::steady_clock::now();
   if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
     throw_input_error("the run has no budget", "--budget",
                       "give a number of evaluations and/or --time-budget seconds");
   }
   auto cache = std::make_shared<const KernelTunerCache>(KernelTunerCache::load(config.cache_file));
-  std::filesystem::path t1_file = config.t1_file;
-  if (t1_file.empty()) {
-    if (auto found = find_t1_for_cache(config.cache_file)) t1_file = *found;
-  }
+  // Explicit only (--t1): a file beside the cache is never taken for its T1 input.
+  const std::filesystem::path& t1_file = config.t1_file;
   std::unique_ptr<ReplayEvaluator> evaluator;
   if (!t1_file.empty()) {
     const T1Input t1 = read_t1_input(t1_file);
@@ -80,17 +83,40 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
   Rng rng(config.seed);
   RunRecorder recorder(out, evaluator->space(), *strategy, config.strategy,
                        config.checkpoint_every);
+  recorder.set_simulated_evaluations(true);
   std::vector<T4Record> t4_records;
-  auto account = [&](const EvaluationRecord& r) {
-    // Simulated time stamps keep the T4 file as deterministic as the journal.
-    t4_records.push_back({evaluator->space().bindings(r.config), r.evaluation, "", 0.0, 0.0});
+  auto account = [&](const EvaluationRecord& r, const RunRecorder::RecordTiming& timing) {
+    T4Record t4{evaluator->space().bindings(r.config),
+                r.evaluation,
+                "",
+                timing.search_s,
+                timing.framework_s,
+                std::nullopt};
+    // The recorded figures: every repetition, and what compiling, verifying and
+    // benchmarking cost when Kernel Tuner measured it.
+    if (auto entry = evaluator->entry_of(r.config)) {
+      const CacheEntry& recorded = cache->entry(*entry);
+      const auto times = cache->times(*entry);
+      t4.recorded =
+          T4RecordedTimes{std::vector<double>(times.begin(), times.end()), recorded.compile_ms,
+                          recorded.verification_ms, recorded.benchmark_ms};
+    }
+    t4_records.push_back(std::move(t4));
   };
   if (resuming) {
-    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r);
+    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, {});
   }
   std::filesystem::create_directories(out / "best");
-  recorder.attach(loop, account);
+  recorder.attach(loop, [&](const EvaluationRecord& r) { account(r, recorder.last_timing()); });
+  if (progress) {
+    loop.on_progress([&](std::size_t done, const std::optional<Scored>& best) {
+      const double real_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      progress({done, budget.evaluations, best ? best->fitness : 0.0, real_s, 0.0});
+    });
+  }
   const EvolveResult result = loop.run(rng);
+  recorder.finish();
 
   json best_json = json::object();
   if (result.best) {
@@ -101,14 +127,27 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
                  {"time_ms", result.best->fitness > 0.0 ? 1.0 / result.best->fitness : 0.0}};
   }
   write_file_atomically(out / "best" / "best.json", best_json.dump(2) + "\n");
-  write_t4(out / "t4.json", t4_records);
+  write_t4(out / "t4.json", t4_records,
+           {"time", false, "the recorded mean time; evojit's fitness is 1 / time in ms"});
+  KernelTunerCacheHeader header{cache->device_name(), cache->kernel_name(), json(), {}, {}};
+  if (cache->problem_size().size() == 1) {
+    header.problem_size = cache->problem_size().front();
+  } else if (!cache->problem_size().empty()) {
+    header.problem_size = cache->problem_size();
+  }
+  for (const Parameter& p : evaluator->space().parameters()) {
+    header.keys.push_back(p.name);
+    header.values.push_back(p.values);
+  }
+  write_kernel_tuner_cache(out / kKernelTunerCacheFile, header, t4_records);
   write_file_atomically(out / "summary.json",
                         json{{"evaluations", result.evaluations},
                              {"duplicates_skipped", result.duplicates},
                              {"simulated_elapsed_s", result.elapsed_s},
                              {"elapsed_s", result.elapsed_s},
                              {"stop_reason", result.stop_reason},
-                             {"best_fitness", result.best ? result.best->fitness : 0.0}}
+                             {"best_fitness", result.best ? result.best->fitness : 0.0},
+                             {"statuses", status_counts(t4_records)}}
                                 .dump(2) +
                             "\n");
   return result;
@@ -117,12 +156,14 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
 }  // namespace
 
 EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
-                                std::filesystem::path* out_dir_used) {
-  return replay_run(config, strategies, out_dir_used, false);
+                                std::filesystem::path* out_dir_used,
+                                const std::function<void(const RunProgress&)>& progress) {
+  return replay_run(config, strategies, out_dir_used, false, progress);
 }
 
-EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies) {
-  return replay_run(config, strategies, nullptr, true);
+EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
+                               const std::function<void(const RunProgress&)>& progress) {
+  return replay_run(config, strategies, nullptr, true, progress);
 }
 
 }  // namespace evojit

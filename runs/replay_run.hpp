@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "runs/run_config.hpp"
+#include "runs/tuning_run.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
 
@@ -15,8 +16,8 @@ namespace evojit {
 
 struct ReplayRunConfig {
   std::filesystem::path cache_file;
-  // T1 file with the space's conditions; empty: found beside the cache by name
-  // (convolution_milo_A100.json.gz -> convolution_milo.json), else the cache's own lists.
+  // T1 file with the space's conditions (--t1); empty: the space comes from the cache
+  // alone. Never guessed from the cache's name.
   std::filesystem::path t1_file;
   // The default: best mean score on the search-efficiency benchmark and better
   // than random search on every recorded space (bench/search_efficiency.cpp).
@@ -31,12 +32,15 @@ struct ReplayRunConfig {
 
 // Validates everything (files, strategy, output directory) before writing; throws
 // InputError on bad input.
+// `progress` (optional) is called after every evaluation told, with real elapsed time.
 EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
-                                std::filesystem::path* out_dir = nullptr);
+                                std::filesystem::path* out_dir = nullptr,
+                                const std::function<void(const RunProgress&)>& progress = {});
 // Continues the replay run in config.out_dir (its run.json written, maybe killed
 // mid-run) from its checkpoint and journal and finishes it: the journal ends exactly
 // as the uninterrupted run's would. InputError when the checkpoint or the journal
 // cannot be used (nothing is written then).
-EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies);
+EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
+                               const std::function<void(const RunProgress&)>& progress = {});
 
 }  // namespace evojit

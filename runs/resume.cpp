@@ -113,7 +113,7 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
     } catch (const json::exception& e) {
       throw_input_error(std::string("run.json: /config: ") + e.what(), where);
     }
-    resume_replay_run(rc, strategies);
+    resume_replay_run(rc, strategies, progress);
     return ResumeStatus::resumed;
   }
   RunConfig config = run_config_from_run_json(config_json, where);

@@ -6,6 +6,7 @@
 
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
+#include "runs/kernel_tuner_cache_output.hpp"
 #include "runs/run_recorder.hpp"
 #include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
@@ -24,6 +25,26 @@ json run_json(const RunPlan& plan, const MachineProfile& profile) {
           {"held_out_sizes", plan.task->held_out_sizes().size()}};
 }
 
+namespace {
+
+// kernel_tuner_cache.json: what the run measured, for Kernel Tuner users.
+void write_run_kernel_tuner_cache(const RunPlan& plan, const RunBackend& backend,
+                                  const std::vector<T4Record>& records) {
+  KernelTunerCacheHeader header;
+  header.device_name = backend.device_name.empty() ? "unknown" : backend.device_name;
+  header.kernel_name = plan.task ? plan.task->name() : plan.config.task;
+  if (plan.task && !plan.task->training_sizes().empty()) {
+    header.problem_size = plan.task->training_sizes().front().dims;
+  }
+  for (const Parameter& p : plan.space.parameters()) {
+    header.keys.push_back(p.name);
+    header.values.push_back(p.values);
+  }
+  write_kernel_tuner_cache(plan.out_dir / kKernelTunerCacheFile, header, records);
+}
+
+}  // namespace
+
 RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
                             const std::function<void(const RunProgress&)>& progress,
                             bool resuming) {
@@ -40,16 +61,18 @@ RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
   RunRecorder recorder(plan.out_dir, plan.space, *plan.strategy, config.strategy,
                        config.checkpoint_every);
   std::vector<T4Record> t4_records;
-  auto account = [&](const EvaluationRecord& r, std::string timestamp) {
-    t4_records.push_back(
-        {plan.space.bindings(r.config), r.evaluation, std::move(timestamp), 0.0, 0.0});
+  auto account = [&](const EvaluationRecord& r, std::string timestamp,
+                     const RunRecorder::RecordTiming& timing) {
+    t4_records.push_back({plan.space.bindings(r.config), r.evaluation, std::move(timestamp),
+                          timing.search_s, timing.framework_s, std::nullopt});
     if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
   };
   if (resuming) {
     // The journal keeps no time stamps: the T4 file gets the time of writing.
-    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "");
+    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "", {});
   }
-  recorder.attach(loop, [&](const EvaluationRecord& r) { account(r, iso8601_now()); });
+  recorder.attach(
+      loop, [&](const EvaluationRecord& r) { account(r, iso8601_now(), recorder.last_timing()); });
   if (progress) {
     loop.on_progress([&](std::size_t done, const std::optional<Scored>& b) {
       progress({done, budget.evaluations, b ? b->fitness : 0.0, backend.evaluator.elapsed_s(),
@@ -57,6 +80,7 @@ RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
     });
   }
   outcome.result = loop.run(rng);
+  recorder.finish();
 
   json best_json = json::object();
   if (outcome.result.best) {
@@ -77,13 +101,17 @@ RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
     }
   }
   write_file_atomically(plan.out_dir / "best" / "best.json", best_json.dump(2) + "\n");
-  write_t4(plan.out_dir / "t4.json", t4_records);
+  write_t4(
+      plan.out_dir / "t4.json", t4_records,
+      {"fitness", true, "geometric mean over the training sizes of roofline time / measured time"});
+  write_run_kernel_tuner_cache(plan, backend, t4_records);
 
   json summary = {{"evaluations", outcome.result.evaluations},
                   {"duplicates_skipped", outcome.result.duplicates},
                   {"elapsed_s", outcome.result.elapsed_s},
                   {"stop_reason", outcome.result.stop_reason},
-                  {"best_fitness", outcome.result.best ? outcome.result.best->fitness : 0.0}};
+                  {"best_fitness", outcome.result.best ? outcome.result.best->fitness : 0.0},
+                  {"statuses", status_counts(t4_records)}};
   if (outcome.seed_fitness) summary["seed_fitness"] = *outcome.seed_fitness;
   if (outcome.held_out) {
     summary["held_out_verdict"] = outcome.held_out->verdict;

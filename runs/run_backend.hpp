@@ -24,6 +24,9 @@ struct RunBackend {
   std::function<std::string(const Config&)> source;
   // The winner scored once on the task's held-out sizes.
   std::function<Evaluation(const Config&)> evaluate_held_out;
+  // The device measured on, as kernel_tuner_cache.json names it (Kernel Tuner
+  // refuses to mix caches of different devices); empty: "unknown".
+  std::string device_name = {};
 };
 
 // run.json's fields every backend writes: config, machine profile, versions, seed,

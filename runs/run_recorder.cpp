@@ -99,15 +99,45 @@ const std::vector<EvaluationRecord>& RunRecorder::restore(EvolveLoop& loop, Rng&
 }
 
 void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRecord&)> also) {
-  journal_.emplace(dir_ / "journal.jsonl");
+  journal_.emplace(dir_ / "journal.jsonl", journal_sync_);
+  last_record_end_ = std::chrono::steady_clock::now();
   loop.on_evaluation([this, also = std::move(also)](const EvaluationRecord& r) {
+    using seconds = std::chrono::duration<double>;
+    const auto start = std::chrono::steady_clock::now();
+    double outside = seconds(start - last_record_end_).count();
+    if (!simulated_) outside -= r.evaluation.wall_s;
     best_fitness_ = std::max(best_fitness_, r.evaluation.fitness);
     journal_->append(journal_record(space_, r, best_fitness_));
+    last_record_end_ = std::chrono::steady_clock::now();
+    last_timing_ = {std::max(0.0, outside), seconds(last_record_end_ - start).count()};
     if (also) also(r);
   });
   loop.on_checkpoint(checkpoint_every_, [this](const LoopState& state, const Rng& rng) {
-    write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state});
+    const auto now = std::chrono::steady_clock::now();
+    if (last_checkpoint_ &&
+        now - *last_checkpoint_ < std::chrono::duration<double>(checkpoint_min_seconds_)) {
+      skipped_ = state;
+      skipped_rng_ = &rng;
+      return;
+    }
+    write_checkpoint_now(state, rng);
   });
+}
+
+void RunRecorder::write_checkpoint_now(const LoopState& state, const Rng& rng) {
+  // The journal first: the checkpoint's evaluations must all be on disk before it.
+  if (journal_) journal_->sync();
+  write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state});
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  skipped_.reset();
+  skipped_rng_ = nullptr;
+}
+
+void RunRecorder::finish() {
+  // Nothing has run since the loop's final checkpoint call: the strategy and the rng
+  // are as they were then.
+  if (skipped_ && skipped_rng_) write_checkpoint_now(*skipped_, *skipped_rng_);
+  if (journal_) journal_->sync();
 }
 
 }  // namespace evojit

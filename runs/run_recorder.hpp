@@ -1,10 +1,14 @@
 // The durable side of a run, shared by live and replay runs: every new evaluation
-// is appended to journal.jsonl (flushed record by record), checkpoint.json is
-// written every N evaluations and when the run ends, and a killed run is restored
-// from the two so that no evaluation is lost or done twice (runs/checkpoint.hpp says
-// how they fit together).
+// is appended to journal.jsonl (written record by record, synced in groups:
+// runs/journal.hpp), checkpoint.json is written every N evaluations (but not more
+// often than every `checkpoint_min_seconds`, so that a replay doing 50k evaluations
+// a second does not spend its time in checkpoints) and when the run ends, and a
+// killed run is restored from the two so that no evaluation is lost or done twice
+// (runs/checkpoint.hpp says how they fit together). The journal is synced before
+// every checkpoint: a checkpoint never counts an evaluation the disk does not hold.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,6 +21,7 @@
 namespace evojit {
 
 inline constexpr std::size_t kDefaultCheckpointEvery = 10;
+inline constexpr double kDefaultCheckpointMinSeconds = 1.0;
 
 class RunRecorder {
  public:
@@ -35,6 +40,24 @@ class RunRecorder {
   // observer, which journals each new evaluation and then calls `also`, and its
   // checkpoint callback.
   void attach(EvolveLoop& loop, std::function<void(const EvaluationRecord&)> also = {});
+  // After loop.run(): writes the run's last checkpoint if the loop's final one fell
+  // inside checkpoint_min_seconds of the previous one, and syncs the journal.
+  void finish();
+
+  // Before attach(). Defaults: JournalSync{}, kDefaultCheckpointMinSeconds.
+  void set_journal_sync(JournalSync sync) { journal_sync_ = sync; }
+  void set_checkpoint_min_seconds(double seconds) { checkpoint_min_seconds_ = seconds; }
+  // Replay: an evaluation's wall_s is simulated, not time this process spent.
+  void set_simulated_evaluations(bool simulated) { simulated_ = simulated; }
+
+  // Real time around the record just journaled (valid inside `also`): what the
+  // strategy and the loop spent since the previous record (less the evaluation's own
+  // time on a live run), and what recording it cost.
+  struct RecordTiming {
+    double search_s = 0.0;
+    double framework_s = 0.0;
+  };
+  const RecordTiming& last_timing() const { return last_timing_; }
 
  private:
   std::filesystem::path dir_;
@@ -45,6 +68,17 @@ class RunRecorder {
   std::vector<EvaluationRecord> past_;
   std::optional<JournalWriter> journal_;
   double best_fitness_ = 0.0;
+  JournalSync journal_sync_;
+  bool simulated_ = false;
+  RecordTiming last_timing_;
+  std::chrono::steady_clock::time_point last_record_end_ = std::chrono::steady_clock::now();
+  double checkpoint_min_seconds_ = kDefaultCheckpointMinSeconds;
+  std::optional<std::chrono::steady_clock::time_point> last_checkpoint_;
+  // A checkpoint skipped for being too soon after the last: its loop state and rng,
+  // which finish() writes when it was the loop's final one.
+  std::optional<LoopState> skipped_;
+  const Rng* skipped_rng_ = nullptr;
+  void write_checkpoint_now(const LoopState& state, const Rng& rng);
 };
 
 // The journal's records as the loop's records. Throws InputError when a record is

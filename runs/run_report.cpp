@@ -96,7 +96,13 @@ std::string format_report(const std::filesystem::path& dir) {
     throw_input_error("expected a \"config\" object", (dir / "run.json").string() + "#/config",
                       "the file is damaged; `evojit run` writes the run's configuration there");
   }
-  const std::vector<json> journal = std::filesystem::exists(dir / "journal.jsonl")
+  const json summary = read_json_file(dir / "summary.json");
+  require_object(summary, dir / "summary.json");
+  // A finished run's summary counts the statuses: reading a replay's 10^5 journal
+  // records back would cost more than the run itself.
+  const bool counted =
+      summary.is_object() && summary.contains("statuses") && summary.at("statuses").is_object();
+  const std::vector<json> journal = !counted && std::filesystem::exists(dir / "journal.jsonl")
                                         ? read_journal(dir / "journal.jsonl")
                                         : std::vector<json>{};
   for (std::size_t i = 0; i < journal.size(); ++i) {
@@ -105,8 +111,6 @@ std::string format_report(const std::filesystem::path& dir) {
                         (dir / "journal.jsonl").string(), "the journal is damaged");
     }
   }
-  const json summary = read_json_file(dir / "summary.json");
-  require_object(summary, dir / "summary.json");
   const json best = read_json_file(dir / "best" / "best.json");
   require_object(best, dir / "best" / "best.json");
   const json& config = run.at("config");
@@ -131,11 +135,20 @@ std::string format_report(const std::filesystem::path& dir) {
 
   std::map<std::string, int> statuses;
   double best_fitness = 0.0;
+  std::size_t evaluations = journal.size();
+  if (counted) {
+    evaluations = 0;
+    for (const auto& [status, n] : summary.at("statuses").items()) {
+      statuses[status] = n.is_number_integer() ? n.get<int>() : 0;
+      evaluations += static_cast<std::size_t>(statuses[status]);
+    }
+    best_fitness = summary.value("best_fitness", 0.0);
+  }
   for (const json& r : journal) {
     ++statuses[r.value("status", "?")];
     best_fitness = std::max(best_fitness, r.value("fitness", 0.0));
   }
-  out << "evaluations " << journal.size();
+  out << "evaluations " << evaluations;
   if (!statuses.empty()) {
     out << "  (";
     bool first = true;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "runs/t1_values.hpp"
 #include "support/error.hpp"
@@ -19,6 +20,29 @@ using t1::ListError;
 
 std::string at(const std::string& where, const std::string& pointer) {
   return where + "#" + pointer;
+}
+
+// A string value is pasted into the kernel source as "#define NAME value": a newline
+// or a backslash (line continuation) would end or extend the define and inject
+// source, a comment opener would swallow the rest of the line, and control
+// characters have no place there. Such a value is refused rather than quoted.
+void check_define_safe(const std::string& value, const std::string& name,
+                       const std::string& where) {
+  auto refuse = [&](const std::string& what) {
+    throw_input_error("string value " + to_string(Value{value}, true) + " of parameter " + name +
+                          " contains " + what + ": pasted into the kernel source as #define " +
+                          name + " it would change the source",
+                      where, "use values made of letters, digits, spaces and operators");
+  };
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r') refuse("a line break");
+    if (c == '\\') refuse("a backslash (a line continuation)");
+    if (u < 0x20 || u == 0x7f) refuse("a control character");
+  }
+  if (value.find("//") != std::string::npos || value.find("/*") != std::string::npos) {
+    refuse("a comment opener");
+  }
 }
 
 Parameter parse_parameter(const json& p, const std::string& where, const std::string& pointer) {
@@ -68,6 +92,9 @@ Parameter parse_parameter(const json& p, const std::string& where, const std::st
   }
 
   std::vector<Value> values;
+  values.reserve(raw.size());
+  std::unordered_set<std::string> seen;  // to_string(v, true): one text per distinct value
+  seen.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
     auto v = coerce(raw[i], type);
     if (!v) {
@@ -75,12 +102,13 @@ Parameter parse_parameter(const json& p, const std::string& where, const std::st
           "value " + to_string(raw[i], true) + " of parameter " + name + " is not of Type " + type,
           at(where, pointer + "/Values"));
     }
-    for (const Value& seen : values) {
-      if (seen == *v) {
-        throw_input_error(
-            "value " + to_string(*v, true) + " of parameter " + name + " is listed twice",
-            at(where, pointer + "/Values"));
-      }
+    if (const auto* text = std::get_if<std::string>(&*v)) {
+      check_define_safe(*text, name, at(where, pointer + "/Values"));
+    }
+    if (!seen.insert(to_string(*v, true)).second) {
+      throw_input_error(
+          "value " + to_string(*v, true) + " of parameter " + name + " is listed twice",
+          at(where, pointer + "/Values"));
     }
     values.push_back(std::move(*v));
   }

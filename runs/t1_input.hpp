@@ -2,10 +2,12 @@
 // TuningSchema): the parameter space and the kernel specification of a benchmark.
 //
 // ConfigurationSpace.TuningParameters[] gives Name, Type ("int", "float", "string",
-// "bool"), Values (a Python list as a string, "[16, 32]", or a JSON array; range(...)
-// is accepted too) and Default; ConfigurationSpace.Conditions[] gives Python-like
-// Expressions over the named Parameters. The KernelSpecification is kept as plain
-// strings and JSON for the CUDA backend to use later.
+// "bool"), Values (a Python expression as a string, as Kernel Tuner eval()s it:
+// "[16, 32]", "list(range(1, 9))", "[128+64*i for i in range(15)]"; or a JSON array)
+// and Default; string values that would change a kernel source pasted as a #define
+// (line breaks, backslashes, comment openers, control characters) are refused;
+// ConfigurationSpace.Conditions[] gives Python-like Expressions over the named Parameters. The
+// KernelSpecification is kept as plain strings and JSON for the CUDA backend to use later.
 //
 // Every error is an InputError naming the file and the JSON pointer
 // ("gemm_milo.json#/ConfigurationSpace/Conditions/3/Expression").
@@ -48,7 +50,9 @@ T1Input read_t1_input(const std::filesystem::path& file);
 // Parses an already loaded document; `where` names it in errors.
 T1Input parse_t1_input(const nlohmann::json& doc, const std::string& where);
 
-// The T1 file that goes with a Kernel Tuner cache by the benchmark hub's naming:
+// The T1 file that goes with a Kernel Tuner cache by the benchmark hub's naming, for
+// the benchmarks that sweep the hub's files (a replay never guesses: its T1 file is
+// given with --t1, since the guess took unrelated files beside Kernel Tuner's caches):
 // "convolution_milo_A100.json.gz" -> "convolution_milo.json", "gemm_RTX_3090.json.gz"
 // -> "gemm_milo.json" (same folder). nullopt when there is none (pnpoly).
 std::optional<std::filesystem::path> find_t1_for_cache(const std::filesystem::path& cache_file);

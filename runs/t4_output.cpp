@@ -55,14 +55,14 @@ std::string t4_invalidity(const Evaluation& e) {
   return "runtime";
 }
 
-json t4_result(const T4Record& record) {
+json t4_result(const T4Record& record, const T4Objective& objective) {
   const Evaluation& e = record.evaluation;
   json out;
   out["timestamp"] = record.timestamp.empty() ? iso8601_now() : record.timestamp;
   json configuration = json::object();
   for (const auto& [name, value] : record.configuration) configuration[name] = value_json(value);
   out["configuration"] = std::move(configuration);
-  out["objectives"] = json::array({"time"});
+  out["objectives"] = json::array({objective.name});
 
   json runtimes = json::array();
   double log_sum = 0.0;
@@ -90,7 +90,17 @@ json t4_result(const T4Record& record) {
 
   double compile_ms = e.compile.total_s * 1e3;
   double benchmark_ms = std::max(0.0, e.wall_s * 1e3 - compile_ms - validation_ms);
+  if (record.recorded) {
+    runtimes = record.recorded->runtimes_ms;
+    if (runtimes.empty() && e.status == EvalStatus::ok) {
+      for (const SizeResult& s : e.sizes) runtimes.push_back(s.timing.median_s * 1e3);
+    }
+    compile_ms = record.recorded->compile_ms;
+    validation_ms = record.recorded->validation_ms;
+    benchmark_ms = record.recorded->benchmark_ms;
+  }
   out["times"] = json{{"compilation_time", compile_ms},
+                      {"compilation", compile_ms},
                       {"runtimes", std::move(runtimes)},
                       {"framework", record.framework_s * 1e3},
                       {"search_algorithm", record.search_algorithm_s * 1e3},
@@ -102,15 +112,42 @@ json t4_result(const T4Record& record) {
   return out;
 }
 
-json to_t4(const std::vector<T4Record>& records) {
-  json results = json::array();
-  for (const T4Record& r : records) results.push_back(t4_result(r));
-  return json{{"schema_version", kT4SchemaVersion}, {"results", std::move(results)}};
+json status_counts(const std::vector<T4Record>& records) {
+  std::map<std::string, std::size_t> counts;
+  for (const T4Record& r : records) ++counts[to_string(r.evaluation.status)];
+  json out = json::object();
+  for (const auto& [status, n] : counts) out[status] = n;
+  return out;
 }
 
-void write_t4(const std::filesystem::path& file, const std::vector<T4Record>& records) {
+json t4_metadata(const T4Objective& objective) {
+  json m = {{"timeunit", "milliseconds"},
+            {"objective", objective.name},
+            {"objective_higher_is_better", objective.higher_is_better},
+            {"generator", "evojit"}};
+  if (!objective.description.empty()) m["objective_description"] = objective.description;
+  return m;
+}
+
+json to_t4(const std::vector<T4Record>& records, const T4Objective& objective) {
+  json results = json::array();
+  for (const T4Record& r : records) results.push_back(t4_result(r, objective));
+  return json{{"schema_version", kT4SchemaVersion},
+              {"metadata", t4_metadata(objective)},
+              {"results", std::move(results)}};
+}
+
+void write_t4(const std::filesystem::path& file, const std::vector<T4Record>& records,
+              const T4Objective& objective) {
+  std::string text = "{\"schema_version\": \"" + std::string(kT4SchemaVersion) +
+                     "\",\n\"metadata\": " + t4_metadata(objective).dump() + ",\n\"results\": [";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    text += i == 0 ? "\n" : ",\n";
+    text += t4_result(records[i], objective).dump();
+  }
+  text += "\n]}\n";
   try {
-    write_file_atomically(file, to_t4(records).dump(1) + "\n");
+    write_file_atomically(file, text);
   } catch (const std::runtime_error& e) {
     throw_input_error(std::string("cannot write the T4 results: ") + e.what(), file.string());
   }

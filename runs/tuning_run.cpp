@@ -57,7 +57,8 @@ RunOutcome run_in_directory(RunPlan& plan, const MachineProfile& profile,
                          options);
   const RunBackend backend{
       evaluator, "kernel.cpp", [&](const Config& c) { return evaluator.source(c); },
-      [&](const Config& c) { return evaluator.evaluate_on(c, plan.task->held_out_sizes()); }};
+      [&](const Config& c) { return evaluator.evaluate_on(c, plan.task->held_out_sizes()); },
+      profile.cpu_model};
   return run_with_backend(plan, backend, progress, resuming);
 }
 

@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libxxhash-dev zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev
+  python3 python3-venv  # the tests check evojit's Kernel Tuner caches with Kernel Tuner (pip, in a venv)
 )
 missing=()
 for p in "${packages[@]}"; do

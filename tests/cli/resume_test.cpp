@@ -70,6 +70,39 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// A recorded space large enough for long replays: 30 x 30 x 20 x 10 configurations,
+// every one recorded (the benchmark-hub spaces are too small for a replay running at
+// tens of thousands of evaluations a second to be killed many times).
+void write_large_cache(const fs::path& cache) {
+  std::ofstream out(cache);
+  out << R"({"device_name": "Synthetic", "kernel_name": "k", "problem_size": 1,)"
+      << R"("tune_params_keys": ["a", "b", "c", "d"], "tune_params": {"a": [)";
+  auto range = [&](int n) {
+    for (int i = 0; i < n; ++i) out << (i ? "," : "") << i;
+  };
+  range(30);
+  out << R"(], "b": [)";
+  range(30);
+  out << R"(], "c": [)";
+  range(20);
+  out << R"(], "d": [)";
+  range(10);
+  out << R"(]}, "objective": ["time"], "cache": {)";
+  bool first = true;
+  for (int a = 0; a < 30; ++a)
+    for (int b = 0; b < 30; ++b)
+      for (int c = 0; c < 20; ++c)
+        for (int d = 0; d < 10; ++d) {
+          const double t = 1.0 + (a - 11) * (a - 11) + (b - 7) * (b - 7) * 0.5 + c * 0.1 + d;
+          out << (first ? "\n" : ",\n") << '"' << a << ',' << b << ',' << c << ',' << d
+              << R"(": {"a": )" << a << R"(, "b": )" << b << R"(, "c": )" << c << R"(, "d": )" << d
+              << R"(, "time": )" << t << R"(, "compile_time": 1, "verification_time": 0, )"
+              << R"("benchmark_time": 1})";
+          first = false;
+        }
+  out << "}}";
+}
+
 // Processes (other than this one) whose environment holds `mark`.
 std::vector<int> marked_processes(const std::string& mark) {
   std::vector<int> found;
@@ -200,11 +233,15 @@ void print(const char* what, const KillFigures& f, std::size_t evaluations) {
 }
 
 TEST_F(ResumeCliTest, AReplayRunKilled20TimesEndsWithTheUninterruptedJournal) {
-  constexpr std::size_t kBudget = 1000;
+  // Large enough that 20 lives do not finish it: the replay runs at tens of thousands
+  // of evaluations a second, and a poll of the journal lets hundreds more through.
+  constexpr std::size_t kBudget = 10000;
+  const fs::path cache = dir_ / "large.json";
+  write_large_cache(cache);
   auto args = [&](const fs::path& out) {
     return std::vector<std::string>{"run",
                                     "--replay",
-                                    kSpaces + "convolution_milo_A100.json.gz",
+                                    cache.string(),
                                     "--strategy",
                                     "regularized-evolution",
                                     "--budget",
@@ -224,8 +261,72 @@ TEST_F(ResumeCliTest, AReplayRunKilled20TimesEndsWithTheUninterruptedJournal) {
   EXPECT_EQ(read(killed / "journal.jsonl"), read(whole / "journal.jsonl"));
   EXPECT_EQ(read(killed / "summary.json"), read(whole / "summary.json"));
   EXPECT_EQ(read(killed / "best" / "best.json"), read(whole / "best" / "best.json"));
-  print("replay convolution_milo_A100, regularized-evolution", f, n);
+  print("replay of a 180000-point space, regularized-evolution", f, n);
   expect_no_stray_processes();
+}
+
+// A replay fast enough that the journal is synced in groups (every 256 records or
+// second) and checkpoints are a second apart: killed with SIGKILL at random moments
+// of its search, each time resumed, it still ends with the journal, summary and best
+// of the uninterrupted run, ids 0..n-1 with none lost and none repeated.
+TEST_F(ResumeCliTest, AFastReplayWithGroupSyncKilledAtRandomLosesAndRepeatsNothing) {
+  const fs::path cache = dir_ / "large.json";
+  write_large_cache(cache);
+  constexpr std::size_t kBudget = 60000;
+  auto args = [&](const fs::path& out) {
+    return std::vector<std::string>{"run",
+                                    "--replay",
+                                    cache.string(),
+                                    "--strategy",
+                                    "random",
+                                    "--budget",
+                                    std::to_string(kBudget),
+                                    "--seed",
+                                    "11",
+                                    "--out",
+                                    out.string()};
+  };
+  const fs::path whole = dir_ / "whole", killed = dir_ / "killed";
+  ASSERT_EQ(wait_exit(spawn(args(whole), mark_)), 0);
+
+  std::mt19937_64 random(std::random_device{}());
+  const fs::path journal = killed / "journal.jsonl";
+  int kills_mid_search = 0;
+  for (int life = 0; life < 8; ++life) {
+    std::error_code ec;
+    const auto before = fs::exists(journal) ? fs::file_size(journal, ec) : 0;
+    const pid_t pid = fs::exists(killed / "run.json")
+                          ? spawn({"resume", killed.string()}, mark_)
+                          : (fs::remove_all(killed), spawn(args(killed), mark_));
+    // Wait for the search to be under way (new records), then kill at a random moment.
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    int status = 0;
+    bool exited = false;
+    while (Clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      if (fs::exists(journal) && fs::file_size(journal, ec) > before) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    if (exited) break;  // it finished in this life: nothing left to kill
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<>(0, 150000)(random)));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status)) ++kills_mid_search;
+  }
+  if (!fs::exists(killed / "summary.json")) {
+    ASSERT_EQ(wait_exit(spawn({"resume", killed.string()}, mark_)), 0);
+  }
+  EXPECT_GE(kills_mid_search, 2) << "the run finished before it could be killed";
+  EXPECT_EQ(check_journal(journal), kBudget);
+  EXPECT_EQ(read(journal), read(whole / "journal.jsonl"));
+  EXPECT_EQ(read(killed / "summary.json"), read(whole / "summary.json"));
+  EXPECT_EQ(read(killed / "best" / "best.json"), read(whole / "best" / "best.json"));
+  std::cout << "[kill/resume] fast replay, group sync: " << kills_mid_search
+            << " SIGKILLs mid-search; final journal " << kBudget << " evaluations\n";
 }
 
 TEST_F(ResumeCliTest, ALiveRunKilledThreeTimesLosesAndRepeatsNothing) {

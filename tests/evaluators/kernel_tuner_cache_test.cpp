@@ -252,3 +252,98 @@ TEST(KernelTunerCache, AnythingButAnObjectAtTheTopIsABadInput) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+const std::filesystem::path kKernelTunerData =
+    std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "kernel_tuner";
+
+// Written by Kernel Tuner 1.5.0 itself (tests/data/kernel_tuner/make_vector_add_c_cache.py,
+// its C backend): "objective" is a list, values are ints, strings and floats, and every
+// entry carries a "GB/s" metric and three repetition times.
+TEST(KernelTunerCacheFormats, ACacheWrittenByKernelTuner15Loads) {
+  const KernelTunerCache c = KernelTunerCache::load(kKernelTunerData / "vector_add_c_kt1.5.json");
+  EXPECT_EQ(c.objective(), "time");
+  EXPECT_EQ(c.objectives(), std::vector<std::string>{"time"});
+  EXPECT_EQ(c.kernel_name(), "vector_add");
+  ASSERT_EQ(c.keys(), (std::vector<std::string>{"unroll", "mode", "scale"}));
+  EXPECT_EQ(c.values()[1], (std::vector<Value>{std::string("fast"), std::string("slow")}));
+  EXPECT_EQ(c.values()[2], (std::vector<Value>{0.5, 1.0}));
+  EXPECT_EQ(c.size(), 10u);  // 3 x 2 x 2, less the two restricted away
+  EXPECT_EQ(c.ok_count(), 10u);
+  ASSERT_EQ(c.metric_names(), std::vector<std::string>{"GB/s"});
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    EXPECT_EQ(c.times(i).size(), 3u);
+    ASSERT_EQ(c.metrics(i).size(), 1u);
+    EXPECT_GT(c.metrics(i)[0].value, 0.0);
+    EXPECT_EQ(c.entry(i).objective_value, c.entry(i).time_ms);
+    EXPECT_GT(c.entry(i).compile_ms, 0.0);
+  }
+}
+
+TEST(KernelTunerCacheFormats, AnyObjectiveFieldAsAStringOrAList) {
+  for (const char* objective : {"\"GFLOP/s\"", "[\"GFLOP/s\", \"time\"]"}) {
+    SCOPED_TRACE(objective);
+    const std::string text =
+        std::string(R"({"tune_params_keys": ["a"], "tune_params": {"a": [1, 2]},
+      "objective": )") +
+        objective + R"(, "cache": {
+      "1": {"a": 1, "time": 2.0, "GFLOP/s": 500.0, "registers": 32},
+      "2": {"a": 2, "time": 1.0, "GFLOP/s": 1000.0, "registers": 40}}})";
+    const KernelTunerCache c = KernelTunerCache::parse(text, "objective.json");
+    EXPECT_EQ(c.objective(), "GFLOP/s");
+    EXPECT_TRUE(c.objective_higher_is_better());
+    EXPECT_EQ(c.entry(1).objective_value, 1000.0);
+    EXPECT_EQ(c.entry(1).time_ms, 1.0);
+    EXPECT_EQ(c.metric_names(), (std::vector<std::string>{"GFLOP/s", "registers"}));
+  }
+  EXPECT_FALSE(KernelTunerCache::parse(kSmallCache, "small.json").objective_higher_is_better());
+}
+
+TEST(KernelTunerCacheFormats, PythonInfinityAndNaNReadAsAbsentValues) {
+  const KernelTunerCache c = KernelTunerCache::parse(
+      R"({"tune_params_keys": ["a"], "tune_params": {"a": [1, 2]}, "objective": ["time"],
+      "cache": {"1": {"a": 1, "time": 2.0, "GB/s": Infinity, "power": NaN, "note": "NaN-free"},
+                "2": {"a": 2, "time": 1.0, "GB/s": -Infinity}}})",
+      "infinity.json");
+  EXPECT_EQ(c.size(), 2u);
+  EXPECT_TRUE(c.metrics(0).empty());
+  EXPECT_TRUE(c.metrics(1).empty());
+  // A time that is not a number is still an error, not a silent 0.
+  EXPECT_THROW(KernelTunerCache::parse(R"({"tune_params_keys": ["a"], "tune_params": {"a": [1]},
+      "cache": {"1": {"a": 1, "time": NaN}}})",
+                                       "nan.json"),
+               InputError);
+}
+
+TEST(KernelTunerCacheFormats, AFailureStringInAnyFieldFailsTheEntry) {
+  const KernelTunerCache c = KernelTunerCache::parse(
+      R"({"tune_params_keys": ["a"], "tune_params": {"a": [1, 2, 3]}, "objective": "GFLOP/s",
+      "cache": {"1": {"a": 1, "time": 2.0, "GFLOP/s": "RuntimeFailedConfig"},
+                "2": {"a": 2, "time": "ErrorConfig"},
+                "3": {"a": 3, "time": 1.0, "__error__": "CompilationFailedConfig"}}})",
+      "failures.json");
+  EXPECT_EQ(c.ok_count(), 0u);
+  EXPECT_EQ(c.entry(0).outcome, CacheOutcome::runtime_failed);
+  EXPECT_EQ(c.entry(1).outcome, CacheOutcome::runtime_failed);
+  EXPECT_EQ(c.entry(2).outcome, CacheOutcome::compilation_failed);
+}
+
+TEST(KernelTunerCacheFormats, AnObjectiveOfTheWrongTypeNamesItsPointer) {
+  try {
+    KernelTunerCache::parse(R"({"tune_params_keys": ["a"], "tune_params": {"a": [1]},
+        "objective": ["time", 3], "cache": {}})",
+                            "bad.json");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.where().find("bad.json#/objective/1"), std::string::npos) << e.where();
+  }
+  EXPECT_THROW(KernelTunerCache::parse(R"({"tune_params_keys": ["a"], "tune_params": {"a": [1]},
+        "objective": [], "cache": {}})",
+                                       "empty.json"),
+               InputError);
+}
+
+}  // namespace
+}  // namespace evojit

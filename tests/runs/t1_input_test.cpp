@@ -247,3 +247,74 @@ TEST(T1Input, ABenchmarkNameThatIsNotAStringNamesItsPointer) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+std::vector<Value> values_of(const std::string& expression) {
+  const T1Input in = parse_t1_input(
+      nlohmann::json::parse(
+          t1_text(R"({"Name": "x", "Values": )" + nlohmann::json(expression).dump() + "}", "")),
+      "values.json");
+  return in.space.parameters()[0].values;
+}
+
+// Kernel Tuner eval()s Values; these are the forms its own T1 files use.
+TEST(T1Values, PythonExpressionsAsKernelTunerEvaluatesThem) {
+  EXPECT_EQ(values_of("list(range(1, 5))"), (std::vector<Value>{1, 2, 3, 4}));
+  EXPECT_EQ(values_of("[128+64*i for i in range(3)]"), (std::vector<Value>{128, 192, 256}));
+  EXPECT_EQ(values_of("[2**i for i in range(6) if i % 2 == 0]"), (std::vector<Value>{1, 4, 16}));
+  EXPECT_EQ(values_of("[x * 0.5 for x in [1, 2]]"), (std::vector<Value>{0.5, 1.0}));
+  EXPECT_EQ(values_of("[2**5, -1, 3,]"), (std::vector<Value>{32, -1, 3}));
+  EXPECT_EQ(values_of("(4, 8)"), (std::vector<Value>{4, 8}));
+  EXPECT_EQ(values_of("tuple(range(3, 0, -1))"), (std::vector<Value>{3, 2, 1}));
+  EXPECT_EQ(values_of("['a, b', \"c\"]"),
+            (std::vector<Value>{std::string("a, b"), std::string("c")}));
+  for (const char* bad : {"[i for i in]", "[i for in range(3)]", "[j for i in range(3)]",
+                          "[i for i in range(2) for j in range(2)]", "range(1, 'a')", "[1, 2",
+                          "{1, 2}", "[[1], [2]]"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW(values_of(bad), InputError);
+  }
+}
+
+TEST(T1Values, AKernelTunerStyleInputReads) {
+  const T1Input in = read_t1_input(std::filesystem::path(EVOJIT_TEST_DATA_DIR) / "kernel_tuner" /
+                                   "t1_kernel_tuner_style.json");
+  const auto& p = in.space.parameters();
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[0].values.size(), 15u);
+  EXPECT_EQ(p[0].values.back(), Value{std::int64_t{128 + 64 * 14}});
+  EXPECT_EQ(p[0].values[p[0].default_index], Value{std::int64_t{512}});
+  EXPECT_EQ(p[1].values.size(), 8u);
+  EXPECT_EQ(p[2].values, (std::vector<Value>{1, 4, 16}));
+}
+
+// A million values (a range written out, and a comprehension) parse; a quadratic
+// duplicate check or list scan would take hours here and time the test out.
+TEST(T1Values, AMillionValuesParse) {
+  std::string list = "[";
+  for (int i = 0; i < 1'000'000; ++i) list += (i ? ", " : "") + std::to_string(i);
+  list += "]";
+  EXPECT_EQ(values_of(list).size(), 1'000'000u);
+  EXPECT_EQ(values_of("[3*i+1 for i in range(1000000)]").size(), 1'000'000u);
+}
+
+TEST(T1Values, StringValuesThatWouldChangeAKernelSourceAreRefused) {
+  for (const char* bad : {"a\nb", "a\rb", "x \\", "a // b", "a /* b", "a\tb"}) {
+    SCOPED_TRACE(bad);
+    const std::string param = R"({"Name": "mode", "Type": "string", "Values": )" +
+                              nlohmann::json(std::vector<std::string>{"ok", bad}).dump() + "}";
+    try {
+      parse_t1_input(nlohmann::json::parse(t1_text(param, "")), "strings.json");
+      FAIL() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("#define mode"), std::string::npos) << e.what();
+      EXPECT_NE(e.where().find("TuningParameters/0/Values"), std::string::npos) << e.where();
+    }
+  }
+  EXPECT_EQ(values_of("['float', 'unsigned int', 'a+b']").size(), 3u);
+}
+
+}  // namespace
+}  // namespace evojit

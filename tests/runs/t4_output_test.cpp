@@ -127,3 +127,55 @@ TEST(T4Output, WritesAFileThatReadsBack) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(T4OutputComplete, MetadataNamesTheTimeUnitAndTheObjectiveOptimized) {
+  const json doc = to_t4({ok_record()}, {"fitness", true, "roofline geomean"});
+  EXPECT_EQ(doc["metadata"]["timeunit"], "milliseconds");
+  EXPECT_EQ(doc["metadata"]["objective"], "fitness");
+  EXPECT_EQ(doc["metadata"]["objective_higher_is_better"], true);
+  EXPECT_EQ(doc["results"][0]["objectives"], json::array({"fitness"}));
+  // The default is what a replay optimizes: time, lower is better.
+  EXPECT_EQ(to_t4({ok_record()})["metadata"]["objective"], "time");
+}
+
+TEST(T4OutputComplete, ARecordedEntryCarriesEveryRepetitionAndItsRecordedCosts) {
+  T4Record r = ok_record();
+  r.recorded = T4RecordedTimes{{2.1, 1.9, 2.0}, 120.0, 7.0, 30.0};
+  r.search_algorithm_s = 0.002;
+  r.framework_s = 0.001;
+  const json t = t4_result(r)["times"];
+  EXPECT_EQ(t["runtimes"], json::array({2.1, 1.9, 2.0}));
+  EXPECT_EQ(t["compilation_time"], 120.0);
+  EXPECT_EQ(t["compilation"], 120.0);  // Kernel Tuner 1.5's name for it
+  EXPECT_EQ(t["validation"], 7.0);
+  EXPECT_EQ(t["benchmark"], 30.0);
+  EXPECT_DOUBLE_EQ(t["search_algorithm"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(t["framework"].get<double>(), 1.0);
+}
+
+TEST(T4OutputComplete, TheStreamedFileIsTheDocument) {
+  auto path = std::filesystem::temp_directory_path() / "evojit_t4_streamed.json";
+  std::vector<T4Record> records = {ok_record(), failed(EvalStatus::crash, "signal 11")};
+  records[1].timestamp = "2024-01-02T03:04:06.000000+00:00";
+  write_t4(path, records);
+  std::ifstream in(path);
+  const json back = json::parse(in);
+  expect_schema(back);
+  EXPECT_EQ(back, to_t4(records));
+  std::filesystem::remove(path);
+}
+
+TEST(T4OutputComplete, ARecordAbsentFromTheCacheIsAConstraintsFailureNotACompileError) {
+  // The replay evaluator's diagnostic for a configuration the cache does not hold.
+  EXPECT_EQ(t4_invalidity(failed(EvalStatus::compile_error,
+                                 "InvalidConfig: not in the recorded space (excluded by its "
+                                 "restrictions)")
+                              .evaluation),
+            "constraints");
+}
+
+}  // namespace
+}  // namespace evojit
