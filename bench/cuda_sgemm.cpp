@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     }
   }
   if (canonicals.empty()) {
-    canonicals = {"BK=8,BM=128,BN=128,DBUF=1,PAD=4,TM=8,TN=8,VEC=4"};
+    canonicals = {"BK=8,BM=128,BN=128,AT=True,DBUF=1,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8"};
     tuned_for.emplace_back();
   }
   if (sizes.empty()) sizes = {1024, 2048, 4096, 8192};
@@ -164,8 +164,15 @@ int main(int argc, char** argv) {
       if (dispatch_by_size && v != dispatched) continue;
       const LaunchGeometry g = task->launch(variants[v].bindings, ProblemSize{"", {n}});
       const Timing t = time_on_stream(
-          ctx.stream(), [&] { launch(variants[v].kernel, g.grid, g.block, 0, ctx.stream(), args); },
+          ctx.stream(),
+          [&] {
+            launch(variants[v].kernel, g.grid, g.block, g.dynamic_shared_bytes, ctx.stream(), args);
+          },
           {}, &flusher, options);
+      if (!dispatch_by_size && variants.size() > 1) {
+        std::printf("  n=%lld variant %zu: %.4f ms (%.2f TF/s)\n", static_cast<long long>(n), v,
+                    t.median_s * 1e3, 2.0 * n * n * n / t.median_s / 1e12);
+      }
       if (dispatch_by_size || v == 0 || t.median_s < tuned.median_s) {
         tuned = t;
         used = v;
@@ -174,7 +181,7 @@ int main(int argc, char** argv) {
     // The output of the variant used, for the comparison with cuBLAS.
     {
       const LaunchGeometry g = task->launch(variants[used].bindings, ProblemSize{"", {n}});
-      launch(variants[used].kernel, g.grid, g.block, 0, ctx.stream(), args);
+      launch(variants[used].kernel, g.grid, g.block, g.dynamic_shared_bytes, ctx.stream(), args);
     }
     const float alpha = 1.0f, beta = 0.0f;
     // Row-major C = A B is column-major C^T = B^T A^T.

@@ -31,4 +31,4 @@ if [ -n "${EVOJIT_CMAKE_ARGS:-}" ]; then args+=("$EVOJIT_CMAKE_ARGS"); fi
 echo "gpu_build: cmake ${args[*]}"
 cmake -S "$root" -B "$build" "${args[@]}"
 cmake --build "$build" -j"$(nproc)" --target evojit evojit-cuda-worker cuda_tests \
-  bench_cuda_sgemm bench_cuda_compile_latency
+  bench_cuda_sgemm bench_cuda_compile_latency bench_cuda_compile_throughput

@@ -11,7 +11,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$root/gpu-out}
 b=$root/build-gpu
-deps=$root/.carry/cuda-deps
+spaces=$root/tests/data/spaces
 runs=/tmp/evojit-runs
 rm -rf "$runs"; mkdir -p "$out" "$runs"
 export EVOJIT_CACHE_DIR=${EVOJIT_CACHE_DIR:-/tmp/evojit-cache}
@@ -28,12 +28,12 @@ run() { echo "== evojit run $*"; "$b/evojit" run --device cuda:0 --max-seconds-p
   "$b/bench_cuda_sgemm" "$runs/sgemm/best/best.json" "$runs/sgemm-small/best/best.json"
   run --task triad --strategy regularized-evolution --budget "$ob" --workers 2 --out "$runs/triad"
   run --task heat2d --strategy regularized-evolution --budget "$hb" --workers 2 --out "$runs/heat2d"
-  run --t1 "$deps/spaces/convolution_milo.json" --kernel-source "$root/kernels/cuda/convolution.cu" \
+  run --t1 "$spaces/convolution_milo.json" --kernel-source "$root/kernels/cuda/convolution.cu" \
       --strategy regularized-evolution --budget "$sb" --workers 4 --out "$runs/convolution"
-  run --t1 "$deps/spaces/dedispersion_milo.json" --kernel-source "$root/kernels/cuda/dedispersion.cu" \
+  run --t1 "$spaces/dedispersion_milo.json" --kernel-source "$root/kernels/cuda/dedispersion.cu" \
       --strategy regularized-evolution --budget "$ob" --workers 4 --out "$runs/dedispersion"
   echo "== per-size fractions of the roofline and the hub's A100 best"
-  python3 - "$runs" "$deps/spaces" <<'PY'
+  python3 - "$runs" "$spaces" <<'PY'
 import gzip, json, sys, os
 runs, spaces = sys.argv[1], sys.argv[2]
 for name in ["sgemm", "sgemm-small", "triad", "heat2d", "convolution", "dedispersion"]:

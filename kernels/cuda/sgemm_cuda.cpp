@@ -3,9 +3,19 @@
 // Tunables: BM x BN block tile, BK (k-slice per shared-memory stage), TM x TN
 // thread tile (registers), VEC (floats per global load: 1, 2, 4), DBUF (double
 // buffering: the next k-slice is loaded into registers while this one is computed,
-// one barrier per slice), PAD (floats of shared-memory row padding). Each thread
-// owns TM x TN outputs, taken in groups of 4 spread across the tile so a warp's
-// shared-memory reads and C stores are contiguous. Sizes are multiples of 256.
+// one barrier per slice), PAD (floats of shared-memory row padding), WX (a warp's
+// threads along N: the warp covers WX x 32/WX threads, so it reads WX*TN floats of B
+// and (32/WX)*TM of A from shared memory per k). Each thread owns TM x TN outputs,
+// taken in groups of 4 spread across the tile so a warp's shared-memory reads and C
+// stores are contiguous. Any M, N, K: edge tiles read clamped rows/columns (valid
+// memory, never stored), the last k-slice reads zeros past K, edge stores are guarded,
+// and rows that are not 16-byte aligned (N or K not a multiple of VEC) load element
+// by element; interior tiles of aligned sizes pay one predicate per load.
+// PIPE (0, 2, 3, 4): 0 stages the next slice through registers as above; k >= 2 keeps k
+// slices in flight in dynamic shared memory with cp.async (sm_80+; A stays row-major
+// there and is read 4 k at a time, or, with AT, is stored transposed by 4-byte copies
+// and read as without PIPE), up to 99 KB so that sm_86/89 can still run it. Without
+// PIPE, A is always stored transposed (AT is true).
 //
 // Two tasks share the kernel and the space, tuned on different sizes: "sgemm" on
 // n = 2048, 4096 and "sgemm-small" on n = 1024, where a large tile leaves most SMs
@@ -15,131 +25,11 @@
 #include <limits>
 
 #include "kernels/cuda/cuda_problems.hpp"
+#include "kernels/cuda/sgemm_source.hpp"
 #include "support/rng.hpp"
 
 namespace evojit {
 namespace {
-
-constexpr const char* kTemplate = R"(// sgemm: C = A * B (row-major, FP32)
-#define THREADS ((BM / TM) * (BN / TN))
-#define TX (BN / TN)
-#define A_LOADS (BM * BK / (THREADS * VEC))
-#define B_LOADS (BK * BN / (THREADS * VEC))
-#define STAGES (1 + DBUF)
-#if VEC == 4
-typedef float4 vec_t;
-#elif VEC == 2
-typedef float2 vec_t;
-#else
-typedef float vec_t;
-#endif
-
-union vec_u { vec_t v; float f[VEC]; };
-
-extern "C" __global__ void __launch_bounds__(THREADS) sgemm(const float* __restrict__ A,
-    const float* __restrict__ B, float* __restrict__ C, int M, int N, int K) {
-  __shared__ __align__(16) float As[STAGES][BK][BM + PAD];
-  __shared__ __align__(16) float Bs[STAGES][BK][BN + PAD];
-  const int tid = threadIdx.x;
-  const int tx = tid % TX, ty = tid / TX;
-  const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
-  const float* Ab = A + (long long)row0 * K;
-  const float* Bb = B + col0;
-
-  float acc[TM][TN];
-#pragma unroll
-  for (int i = 0; i < TM; ++i)
-#pragma unroll
-    for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;
-
-  vec_u ra[A_LOADS], rb[B_LOADS];
-  auto load_global = [&](int k0) {
-#pragma unroll
-    for (int l = 0; l < A_LOADS; ++l) {
-      const int idx = tid + l * THREADS;
-      const int r = idx / (BK / VEC), c = (idx % (BK / VEC)) * VEC;
-      ra[l].v = *(const vec_t*)(Ab + (long long)r * K + k0 + c);
-    }
-#pragma unroll
-    for (int l = 0; l < B_LOADS; ++l) {
-      const int idx = tid + l * THREADS;
-      const int r = idx / (BN / VEC), c = (idx % (BN / VEC)) * VEC;
-      rb[l].v = *(const vec_t*)(Bb + (long long)(k0 + r) * N + c);
-    }
-  };
-  auto store_shared = [&](int s) {
-#pragma unroll
-    for (int l = 0; l < A_LOADS; ++l) {
-      const int idx = tid + l * THREADS;
-      const int r = idx / (BK / VEC), c = (idx % (BK / VEC)) * VEC;
-#pragma unroll
-      for (int v = 0; v < VEC; ++v) As[s][c + v][r] = ra[l].f[v];
-    }
-#pragma unroll
-    for (int l = 0; l < B_LOADS; ++l) {
-      const int idx = tid + l * THREADS;
-      const int r = idx / (BN / VEC), c = (idx % (BN / VEC)) * VEC;
-#pragma unroll
-      for (int v = 0; v < VEC; ++v) Bs[s][r][c + v] = rb[l].f[v];
-    }
-  };
-  auto compute = [&](int s) {
-#pragma unroll
-    for (int kk = 0; kk < BK; ++kk) {
-      float a[TM], b[TN];
-#pragma unroll
-      for (int i = 0; i < TM; i += 4) {
-        const float4 t = *(const float4*)&As[s][kk][(i / 4) * (BM / TM) * 4 + ty * 4];
-        a[i] = t.x; a[i + 1] = t.y; a[i + 2] = t.z; a[i + 3] = t.w;
-      }
-#pragma unroll
-      for (int j = 0; j < TN; j += 4) {
-        const float4 t = *(const float4*)&Bs[s][kk][(j / 4) * TX * 4 + tx * 4];
-        b[j] = t.x; b[j + 1] = t.y; b[j + 2] = t.z; b[j + 3] = t.w;
-      }
-#pragma unroll
-      for (int i = 0; i < TM; ++i)
-#pragma unroll
-        for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-    }
-  };
-
-  load_global(0);
-  store_shared(0);
-  __syncthreads();
-#if DBUF
-  int s = 0;
-  for (int k0 = BK; k0 <= K; k0 += BK) {
-    if (k0 < K) load_global(k0);
-    compute(s);
-    if (k0 < K) store_shared(s ^ 1);
-    __syncthreads();
-    s ^= 1;
-  }
-#else
-  for (int k0 = BK; k0 <= K; k0 += BK) {
-    compute(0);
-    __syncthreads();
-    if (k0 < K) {
-      load_global(k0);
-      store_shared(0);
-    }
-    __syncthreads();
-  }
-#endif
-
-#pragma unroll
-  for (int i = 0; i < TM; ++i) {
-    const int r = row0 + (i / 4) * (BM / TM) * 4 + ty * 4 + (i % 4);
-#pragma unroll
-    for (int j = 0; j < TN; j += 4) {
-      const int c = col0 + (j / 4) * TX * 4 + tx * 4;
-      *(float4*)(C + (long long)r * N + c) =
-          make_float4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);
-    }
-  }
-}
-)";
 
 std::vector<Value> ints(std::initializer_list<std::int64_t> v) {
   return std::vector<Value>(v.begin(), v.end());
@@ -157,11 +47,17 @@ class CudaSgemmTask final : public CudaTask {
                 Parameter::list("BN", ints({32, 64, 128, 256})),
                 Parameter::list("BK", ints({8, 16, 32})), Parameter::list("TM", ints({4, 8, 16})),
                 Parameter::list("TN", ints({4, 8, 16})), Parameter::list("VEC", ints({1, 2, 4})),
-                Parameter::boolean("DBUF"), Parameter::list("PAD", ints({0, 4}))},
+                Parameter::boolean("DBUF"), Parameter::list("PAD", ints({0, 4})),
+                Parameter::list("WX", ints({4, 8, 16, 32})),
+                Parameter::list("PIPE", ints({0, 2, 3, 4})), Parameter::boolean("AT")},
                {"(BM // TM) * (BN // TN) >= 64", "(BM // TM) * (BN // TN) <= 1024",
                 "(BM * BK) % ((BM // TM) * (BN // TN) * VEC) == 0",
                 "(BN * BK) % ((BM // TM) * (BN // TN) * VEC) == 0", "BK % VEC == 0",
-                "(1 + DBUF) * BK * (BM + BN + 2 * PAD) * 4 <= 49152", "TM * TN <= 128"}) {}
+                "PIPE > 0 or (1 + DBUF) * BK * (BM + BN + 2 * PAD) * 4 <= 49152",
+                "PIPE == 0 or (VEC == 4 and not DBUF)", "PIPE > 0 or AT",
+                "PIPE == 0 or not AT or PIPE * BK * (BM + BN + 2 * PAD) * 4 <= 101376",
+                "PIPE == 0 or AT or PIPE * (BM * (BK + PAD) + BK * (BN + PAD)) * 4 <= 101376",
+                "TM * TN <= 128", "(BN // TN) % WX == 0", "(BM // TM) % (32 // WX) == 0"}) {}
 
   std::string name() const override { return name_; }
   std::string summary() const override { return summary_; }
@@ -175,10 +71,13 @@ class CudaSgemmTask final : public CudaTask {
                                  {"TN", std::int64_t{4}},
                                  {"VEC", std::int64_t{1}},
                                  {"DBUF", false},
-                                 {"PAD", std::int64_t{0}}});
+                                 {"PAD", std::int64_t{0}},
+                                 {"WX", std::int64_t{16}},
+                                 {"PIPE", std::int64_t{0}},
+                                 {"AT", true}});
   }
   std::string render(const std::map<std::string, Value>& bindings) const override {
-    return render_cuda_source(kTemplate, bindings);
+    return render_cuda_source(kSgemmTemplate, bindings);
   }
   std::vector<ProblemSize> training_sizes() const override { return training_; }
   std::vector<ProblemSize> held_out_sizes() const override { return held_out_; }
@@ -195,6 +94,11 @@ class CudaSgemmTask final : public CudaTask {
         static_cast<std::uint32_t>((bm / binding_int(b, "TM")) * (bn / binding_int(b, "TN"))), 1,
         1};
     g.grid = {ceil_div(size.dims.at(0), bn), ceil_div(size.dims.at(0), bm), 1};
+    if (const std::int64_t pipe = binding_int(b, "PIPE"); pipe > 0) {
+      const std::int64_t bk = binding_int(b, "BK"), pad = binding_int(b, "PAD");
+      const std::int64_t a_stage = binding_int(b, "AT") ? bk * (bm + pad) : bm * (bk + pad);
+      g.dynamic_shared_bytes = static_cast<std::uint32_t>(pipe * (a_stage + bk * (bn + pad)) * 4);
+    }
     return g;
   }
 
@@ -208,7 +112,7 @@ class CudaSgemmTask final : public CudaTask {
 
 std::unique_ptr<CudaTask> make_cuda_sgemm_task() {
   return std::make_unique<CudaSgemmTask>(
-      "sgemm", "FP32 SIMT matrix product C = A*B (n x n, n multiple of 256)",
+      "sgemm", "FP32 SIMT matrix product C = A*B (n x n, any n)",
       std::vector<ProblemSize>{{"n=2048", {2048}}, {"n=4096", {4096}}},
       std::vector<ProblemSize>{{"n=3072", {3072}}});
 }

@@ -78,6 +78,22 @@ TEST_F(CudaEvaluatorTest, EveryValidSgemmShapeSampledIsCorrect) {
   }
 }
 
+// Sizes no tile divides: 300 (rows 16-byte aligned, so vector loads, with edge tiles
+// and a partial last k-slice) and 517 (odd: every load element by element).
+TEST_F(CudaEvaluatorTest, SgemmIsCorrectAtSizesNoTileDivides) {
+  auto task = make_cuda_sgemm_task();
+  WorkerPool pool(2, cuda_worker_options());
+  const std::vector<ProblemSize> sizes = {{"n=300", {300}}, {"n=517", {517}}};
+  CudaEvaluator ev(*task, task->space(), sizes, pool, fitness(), quick());
+  Rng rng(13);
+  for (int i = 0; i < 12; ++i) {
+    const auto c = task->space().sample(rng);
+    ASSERT_TRUE(c);
+    const Evaluation e = ev.evaluate(*c);
+    EXPECT_EQ(e.status, EvalStatus::ok) << task->space().canonical(*c) << ": " << e.diagnostic;
+  }
+}
+
 // Vector and elementwise paths: a row length that no vector divides, and one that all do.
 TEST_F(CudaEvaluatorTest, EveryValidHeat2dShapeSampledIsCorrect) {
   auto task = make_cuda_heat2d_task();

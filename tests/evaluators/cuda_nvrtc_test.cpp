@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/cuda/cuda_task.hpp"
+
 namespace evojit::cuda {
 namespace {
 
@@ -26,6 +28,21 @@ TEST(Nvrtc, CompilesToCubinForTheDeviceArchitecture) {
   EXPECT_EQ(r.lowered_name, "k");
   ASSERT_GE(r.image.size(), 4u);
   EXPECT_EQ(r.image.substr(1, 3), "ELF");
+}
+
+// Both ways the sgemm template stages k-slices (through registers; cp.async with three
+// stages in dynamic shared memory) compile to sm_90 machine code, with no GPU.
+TEST(Nvrtc, SgemmCompilesWithRegisterAndAsyncCopyPipelines) {
+  auto task = make_cuda_sgemm_task();
+  for (const char* canonical :
+       {"AT=True,BK=16,BM=128,BN=128,DBUF=True,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8",
+        "AT=False,BK=16,BM=128,BN=128,DBUF=False,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8",
+        "AT=True,BK=16,BM=128,BN=128,DBUF=False,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8"}) {
+    const auto bindings = task->space().bindings(task->space().parse_canonical(canonical));
+    const NvrtcResult r = nvrtc_compile(request_for(task->render(bindings), "sgemm"));
+    ASSERT_TRUE(r.ok) << canonical << ":\n" << r.log;
+    EXPECT_EQ(r.image_kind, "cubin") << canonical;
+  }
 }
 
 TEST(Nvrtc, FallsBackToPtxWhenAsked) {
