@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "cli/cuda_commands.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress_line.hpp"
+#include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
@@ -16,6 +18,7 @@
 #include "runs/resume.hpp"
 #include "runs/run_config_file.hpp"
 #include "runs/run_report.hpp"
+#include "runs/run_validation.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/strategy.hpp"
 #include "support/error.hpp"
@@ -135,17 +138,18 @@ void add_run(CLI::App& app) {
   cmd->add_option("--t1", *t1, "T1 tuning input giving the replayed space's conditions");
   cmd->add_option("--strategy", config->strategy, "Search strategy")->capture_default_str();
   cmd->add_option("--strategy-params", *params_text, "Strategy parameters as a JSON object");
-  cmd->add_option("--budget", config->budget_evaluations, "Evaluations (distinct candidates)")
-      ->capture_default_str();
-  cmd->add_option("--time-budget", config->budget_seconds, "Wall-clock seconds (0: none)");
-  cmd->add_option("--seed", config->seed, "Random seed")->capture_default_str();
+  add_integer_option(*cmd, "--budget", config->budget_evaluations, 0, UINT64_MAX,
+                     "Evaluations (distinct candidates; 0: none)");
+  add_seconds_option(*cmd, "--time-budget", config->budget_seconds, false,
+                     "Wall-clock seconds (0: none)");
+  add_integer_option(*cmd, "--seed", config->seed, 0, UINT64_MAX, "Random seed");
   cmd->add_option("--out", *out, "Run directory (default runs/<task>-<strategy>-<time>)");
   cmd->add_option("--set", config->overrides, "Pin a parameter: NAME=VALUE (repeatable)");
   cmd->add_option("--constraint", config->constraints, "Extra restriction (repeatable)");
-  cmd->add_option("--workers", config->workers, "Worker processes")->capture_default_str();
-  cmd->add_option("--max-seconds-per-size", config->measure.max_seconds,
-                  "Timing cap per size and candidate")
-      ->capture_default_str();
+  add_integer_option(*cmd, "--workers", config->workers, 1, kMaxWorkers,
+                     "Worker processes (capped at one per core and per GiB of memory)");
+  add_seconds_option(*cmd, "--max-seconds-per-size", config->measure.max_seconds, true,
+                     "Timing cap per size and candidate");
   cmd->add_option("--profile", *profile_path, "Machine profile file");
   auto cuda = std::make_shared<CudaRunFlags>();
   cuda->device = "cpu";
@@ -155,6 +159,7 @@ void add_run(CLI::App& app) {
                   "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
   cmd->add_flag("--flush-l2", cuda->flush_l2, "CUDA: flush the L2 before every timed repetition");
   cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda] {
+    install_stop_handlers();
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
@@ -189,10 +194,13 @@ void add_run(CLI::App& app) {
       rc.out_dir = config->out_dir;
       std::filesystem::path dir;
       execute_replay_run(rc, r.strategies, &dir);
+      if ((g_exit_code = exit_code_for_stop(dir)) != 0) return;
       std::cout << format_run_report(dir);
       return;
     }
     RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
+    for (const std::string& notice : plan.notices)
+      std::fprintf(stderr, "note: %s\n", notice.c_str());
     bool measured = false;
     if (!std::filesystem::exists(profile_path->empty() ? default_profile_path()
                                                        : std::filesystem::path(*profile_path))) {
@@ -203,6 +211,7 @@ void add_run(CLI::App& app) {
     const RunOutcome outcome =
         execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
     line.finish();
+    if ((g_exit_code = exit_code_for_stop(outcome.dir)) != 0) return;
     std::cout << format_run_report(outcome.dir);
   });
 }
@@ -219,9 +228,10 @@ void add_resume(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto budget = std::make_shared<std::size_t>(0);
   cmd->add_option("run", *dir, "Run directory")->required();
-  auto* budget_option =
-      cmd->add_option("--budget", *budget, "New evaluation budget (a larger one extends the run)");
+  auto* budget_option = add_integer_option(*cmd, "--budget", *budget, 1, UINT64_MAX,
+                                           "New evaluation budget (a larger one extends the run)");
   cmd->callback([dir, budget, budget_option] {
+    install_stop_handlers();
     Registries r;
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
@@ -229,6 +239,7 @@ void add_resume(CLI::App& app) {
     const ResumeStatus status = resume_run_directory(*dir, r.tasks, r.strategies, options,
                                                      [&](const RunProgress& p) { line.update(p); });
     line.finish();
+    if ((g_exit_code = exit_code_for_stop(*dir)) != 0) return;
     if (status == ResumeStatus::already_finished) {
       std::printf("the run has already finished (--budget N to extend it)\n");
     }

@@ -29,6 +29,10 @@ struct ReplayRunConfig {
   std::size_t checkpoint_every = 10;  // checkpoint.json every this many evaluations
 };
 
+// The content hash of a cache file (its bytes, as 16 hex digits), kept in run.json
+// so that resume refuses a cache file that changed under the run.
+std::string cache_file_hash(const std::filesystem::path& file);
+
 // Validates everything (files, strategy, output directory) before writing; throws
 // InputError on bad input.
 EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,

@@ -7,6 +7,7 @@
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
 #include "runs/run_recorder.hpp"
+#include "runs/stop_request.hpp"
 #include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 
@@ -56,7 +57,13 @@ RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
                 budget.seconds});
     });
   }
-  outcome.result = loop.run(rng);
+  {
+    const StopWatch watch(loop);
+    outcome.result = loop.run(rng);
+  }
+  // Stopped by a signal: the checkpoint is written; no summary, so that the run
+  // stays one to resume rather than a finished one.
+  if (stop_signal() != 0) return outcome;
 
   json best_json = json::object();
   if (outcome.result.best) {
