@@ -1,6 +1,7 @@
 #include "runs/resume.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -54,11 +55,33 @@ ReplayRunConfig replay_config_from_run_json(const json& c, const std::filesystem
   return rc;
 }
 
-// Complete records in the journal (0 when there is none).
-std::size_t journaled_evaluations(const std::filesystem::path& dir) {
+// The journal's records checked before anything is written: each of this run (its
+// run id), with ids 0, 1, 2, ... and a finite, non-negative fitness and time (the
+// recorder checks them again, with the space, as it restores). Returns how many.
+std::size_t require_own_journal(const std::filesystem::path& dir, const std::string& run_id) {
+  const std::filesystem::path path = dir / "journal.jsonl";
   std::error_code ec;
-  if (!std::filesystem::exists(dir / "journal.jsonl", ec)) return 0;
-  return read_journal(dir / "journal.jsonl").size();
+  if (!std::filesystem::exists(path, ec)) return 0;
+  const std::vector<json> records = read_journal(path);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const json& r = records[i];
+    const std::string where = path.string() + ":" + std::to_string(i + 1);
+    if (!r.is_object()) throw_input_error("corrupt journal record: not an object", where);
+    require_same_run(run_id, r.value("run_id", json()), where, "the journal record");
+    auto finite_non_negative = [&](const char* key) {
+      const auto it = r.find(key);
+      return it != r.end() && it->is_number() && std::isfinite(it->get<double>()) &&
+             it->get<double>() >= 0.0;
+    };
+    const auto id = r.find("id");
+    if (id == r.end() || !id->is_number_unsigned() || id->get<std::uint64_t>() != i ||
+        !finite_non_negative("fitness") || !finite_non_negative("elapsed_s")) {
+      throw_input_error("impossible journal record (id, fitness or elapsed_s)", where,
+                        "the journal was edited; ids count 0, 1, 2, ... and fitness and time "
+                        "are finite and >= 0");
+    }
+  }
+  return records.size();
 }
 
 }  // namespace
@@ -93,6 +116,7 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
   json run = read_run_json(dir);
   const std::string where = (dir / "run.json").string();
   require_unedited_run_json(run, where);
+  const std::size_t done = require_own_journal(dir, run.value("run_id", std::string()));
   json& config_json = run.at("config");
   const bool replay = config_json.contains("replay");
   const bool finished = std::filesystem::exists(dir / "summary.json");
@@ -104,7 +128,6 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
   }
   if (options.budget_evaluations) {
     const std::size_t asked = *options.budget_evaluations;
-    const std::size_t done = journaled_evaluations(dir);
     if (asked == 0 || asked < done) {
       throw_input_error("a budget of " + std::to_string(asked) + " evaluations is below the " +
                             std::to_string(done) + " this run has done",
