@@ -175,7 +175,9 @@ void add_run(CLI::App& app) {
       CudaRunFlags flags = *cuda;
       flags.t1 = *t1;
       if (flags.device == "cpu") flags.device = "cuda:0";
-      return cuda_run_command(*config, flags);
+      cuda_run_command(*config, flags);
+      g_exit_code = exit_code_for_stop(config->out_dir);
+      return;
     }
     Registries r;
     if (replay->empty() == config->task.empty()) {

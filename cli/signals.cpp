@@ -4,6 +4,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -31,6 +34,13 @@ void on_stop_signal(int signal) {
   ::_exit(128 + stop_signal());
 }
 
+// `evojit resume` continues CPU and replay runs only (runs/resume.hpp).
+bool is_gpu_run(const std::filesystem::path& run_dir) {
+  std::ifstream in(run_dir / "run.json");
+  const nlohmann::json run = nlohmann::json::parse(in, nullptr, false);
+  return run.is_object() && run.contains("device") && run.at("device") != "cpu";
+}
+
 }  // namespace
 
 void install_stop_handlers() {
@@ -46,11 +56,12 @@ int exit_code_for_stop(const std::filesystem::path& run_dir) {
   const int signal = stop_signal();
   if (signal == 0) return 0;
   std::error_code ec;
-  if (!run_dir.empty() && std::filesystem::exists(run_dir / "run.json", ec)) {
+  if (!run_dir.empty() && std::filesystem::exists(run_dir / "run.json", ec) &&
+      !is_gpu_run(run_dir)) {
     std::fprintf(stderr, "evojit: stopped by %s; continue the run with:\n  evojit resume %s\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM", run_dir.c_str());
   } else {
-    std::fprintf(stderr, "evojit: stopped by %s before the run started\n",
+    std::fprintf(stderr, "evojit: stopped by %s; the run did not finish\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM");
   }
   return 128 + signal;

@@ -51,6 +51,7 @@ MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* m
   // Measuring takes a while: learn first that the result can be saved.
   require_writable_parent(where, "--profile");
   WorkerPool pool(1);
+  require_startable_worker(pool);  // the measurement runs in a worker too
   MachineProfile profile = measure_machine_profile(pool);
   save_machine_profile(profile, where);
   if (measured) *measured = true;
