@@ -56,8 +56,12 @@ int exit_code_for_stop(const std::filesystem::path& run_dir) {
   const int signal = stop_signal();
   if (signal == 0) return 0;
   std::error_code ec;
-  if (!run_dir.empty() && std::filesystem::exists(run_dir / "run.json", ec) &&
-      !is_gpu_run(run_dir)) {
+  if (!run_dir.empty() && std::filesystem::exists(run_dir / "summary.json", ec)) {
+    // The signal came after the search (during the held-out check, say): it finished.
+    std::fprintf(stderr, "evojit: %s came as the run finished; it is complete in %s\n",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM", run_dir.c_str());
+  } else if (!run_dir.empty() && std::filesystem::exists(run_dir / "run.json", ec) &&
+             !is_gpu_run(run_dir)) {
     std::fprintf(stderr, "evojit: stopped by %s; continue the run with:\n  evojit resume %s\n",
                  signal == SIGINT ? "SIGINT" : "SIGTERM", run_dir.c_str());
   } else {

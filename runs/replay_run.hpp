@@ -40,7 +40,8 @@ EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyReg
 // Continues the replay run in config.out_dir (its run.json written, maybe killed
 // mid-run) from its checkpoint and journal and finishes it: the journal ends exactly
 // as the uninterrupted run's would. InputError when the checkpoint or the journal
-// cannot be used (nothing is written then).
+// cannot be used (nothing is written then). The caller holds the directory's lock
+// (runs/run_lock.hpp; resume_run_directory takes it); execute_replay_run takes its own.
 EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies);
 
 }  // namespace evojit
