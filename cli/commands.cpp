@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "cli/cuda_commands.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/roofline_command.hpp"
 #include "cli/run_output.hpp"
+#include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
@@ -18,6 +20,7 @@
 #include "runs/resume.hpp"
 #include "runs/run_config_file.hpp"
 #include "runs/run_report.hpp"
+#include "runs/run_validation.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/strategy.hpp"
 #include "support/error.hpp"
@@ -100,17 +103,18 @@ void add_run(CLI::App& app) {
   cmd->add_option("--t1", *t1, "T1 tuning input giving the replayed space's conditions");
   cmd->add_option("--strategy", config->strategy, "Search strategy")->capture_default_str();
   cmd->add_option("--strategy-params", *params_text, "Strategy parameters as a JSON object");
-  cmd->add_option("--budget", config->budget_evaluations, "Evaluations (distinct candidates)")
-      ->capture_default_str();
-  cmd->add_option("--time-budget", config->budget_seconds, "Wall-clock seconds (0: none)");
-  cmd->add_option("--seed", config->seed, "Random seed")->capture_default_str();
+  add_integer_option(*cmd, "--budget", config->budget_evaluations, 0, UINT64_MAX,
+                     "Evaluations (distinct candidates; 0: none)");
+  add_seconds_option(*cmd, "--time-budget", config->budget_seconds, false,
+                     "Wall-clock seconds (0: none)");
+  add_integer_option(*cmd, "--seed", config->seed, 0, UINT64_MAX, "Random seed");
   cmd->add_option("--out", *out, "Run directory (default runs/<task>-<strategy>-<time>)");
   cmd->add_option("--set", config->overrides, "Pin a parameter: NAME=VALUE (repeatable)");
   cmd->add_option("--constraint", config->constraints, "Extra restriction (repeatable)");
-  cmd->add_option("--workers", config->workers, "Worker processes")->capture_default_str();
-  cmd->add_option("--max-seconds-per-size", config->measure.max_seconds,
-                  "Timing cap per size and candidate")
-      ->capture_default_str();
+  add_integer_option(*cmd, "--workers", config->workers, 1, kMaxWorkers,
+                     "Worker processes (capped at one per core and per GiB of memory)");
+  add_seconds_option(*cmd, "--max-seconds-per-size", config->measure.max_seconds, true,
+                     "Timing cap per size and candidate");
   cmd->add_option("--profile", *profile_path, "Machine profile file");
   auto nominal = std::make_shared<NominalFlags>();
   add_nominal_flags(*cmd, *nominal);
@@ -125,6 +129,7 @@ void add_run(CLI::App& app) {
   add_output_flags(*cmd, *output);
   cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda,
                  nominal, output] {
+    install_stop_handlers();
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     if (!params_text->empty()) {
       try {
@@ -140,7 +145,9 @@ void add_run(CLI::App& app) {
       CudaRunFlags flags = *cuda;
       flags.t1 = *t1;
       if (flags.device == "cpu") flags.device = "cuda:0";
-      return cuda_run_command(*config, flags);
+      cuda_run_command(*config, flags);
+      g_exit_code = exit_code_for_stop(config->out_dir);
+      return;
     }
     Registries r;
     if (replay->empty() == config->task.empty()) {
@@ -161,10 +168,13 @@ void add_run(CLI::App& app) {
       ProgressLine line(output->progress_mode(), output->log_every_s());
       execute_replay_run(rc, r.strategies, &dir, [&](const RunProgress& p) { line.update(p); });
       line.finish();
+      if ((g_exit_code = exit_code_for_stop(dir)) != 0) return;
       g_exit_code = print_run_end(dir, *output);
       return;
     }
     RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
+    for (const std::string& notice : plan.notices)
+      std::fprintf(stderr, "note: %s\n", notice.c_str());
     bool measured = false;
     if (!std::filesystem::exists(profile_path->empty() ? default_profile_path()
                                                        : std::filesystem::path(*profile_path))) {
@@ -182,6 +192,7 @@ void add_run(CLI::App& app) {
     const RunOutcome outcome =
         execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
     line.finish();
+    if ((g_exit_code = exit_code_for_stop(outcome.dir)) != 0) return;
     g_exit_code = print_run_end(outcome.dir, *output);
   });
 }
@@ -198,11 +209,12 @@ void add_resume(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto budget = std::make_shared<std::size_t>(0);
   cmd->add_option("run", *dir, "Run directory")->required();
-  auto* budget_option =
-      cmd->add_option("--budget", *budget, "New evaluation budget (a larger one extends the run)");
+  auto* budget_option = add_integer_option(*cmd, "--budget", *budget, 1, UINT64_MAX,
+                                           "New evaluation budget (a larger one extends the run)");
   auto output = std::make_shared<OutputFlags>();
   add_output_flags(*cmd, *output);
   cmd->callback([dir, budget, budget_option, output] {
+    install_stop_handlers();
     Registries r;
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
@@ -210,6 +222,7 @@ void add_resume(CLI::App& app) {
     const ResumeStatus status = resume_run_directory(*dir, r.tasks, r.strategies, options,
                                                      [&](const RunProgress& p) { line.update(p); });
     line.finish();
+    if ((g_exit_code = exit_code_for_stop(*dir)) != 0) return;
     if (status == ResumeStatus::already_finished && !output->quiet && !output->json) {
       std::printf("the run has already finished (--budget N to extend it)\n");
     }

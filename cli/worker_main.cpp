@@ -5,6 +5,7 @@
 //
 //   evojit-worker [--in FD] [--out FD] [--scratch DIR] [--driver PID] [--no-sandbox]
 //                 [--no-landlock]
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +61,11 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
 }
 
 int main(int argc, char** argv) {
+  // A terminal's Ctrl-C reaches the whole process group: the driver alone decides
+  // (cli/signals.hpp), finishing the evaluation this worker has in flight. A worker
+  // still ends when its driver does (the orphan watch) or closes its pipe.
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   int in_fd = 3;
   int out_fd = 4;
   evojit::WorkerSetup setup;

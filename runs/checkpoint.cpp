@@ -1,5 +1,6 @@
 #include "runs/checkpoint.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -34,15 +35,17 @@ std::size_t count(const nlohmann::json& j, const char* key, const std::string& w
 nlohmann::json to_json(const Checkpoint& c) {
   nlohmann::json last_id = nullptr;
   if (c.loop.evaluations > 0) last_id = c.loop.evaluations - 1;
-  return {{"format", kFormat},
-          {"strategy", c.strategy},
-          {"strategy_state", c.strategy_state},
-          {"rng", c.rng},
-          {"evaluations", c.loop.evaluations},
-          {"last_id", last_id},
-          {"duplicates", c.loop.duplicates},
-          {"duplicate_streak", c.loop.duplicate_streak},
-          {"elapsed_s", c.loop.elapsed_s}};
+  nlohmann::json j = {{"format", kFormat},
+                      {"strategy", c.strategy},
+                      {"strategy_state", c.strategy_state},
+                      {"rng", c.rng},
+                      {"evaluations", c.loop.evaluations},
+                      {"last_id", last_id},
+                      {"duplicates", c.loop.duplicates},
+                      {"duplicate_streak", c.loop.duplicate_streak},
+                      {"elapsed_s", c.loop.elapsed_s}};
+  if (!c.run_id.empty()) j["run_id"] = c.run_id;
+  return j;
 }
 
 Checkpoint checkpoint_from_json(const nlohmann::json& j, const std::string& where) {
@@ -65,6 +68,13 @@ Checkpoint checkpoint_from_json(const nlohmann::json& j, const std::string& wher
   c.loop.duplicates = count(j, "duplicates", where);
   c.loop.duplicate_streak = count(j, "duplicate_streak", where);
   c.loop.elapsed_s = elapsed.get<double>();
+  if (!std::isfinite(c.loop.elapsed_s) || c.loop.elapsed_s < 0.0) {
+    throw_input_error("corrupt checkpoint: /elapsed_s is " + elapsed.dump(), where);
+  }
+  if (auto it = j.find("run_id"); it != j.end()) {
+    if (!it->is_string()) throw_input_error("corrupt checkpoint: /run_id", where);
+    c.run_id = it->get<std::string>();
+  }
   return c;
 }
 

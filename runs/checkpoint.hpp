@@ -4,7 +4,9 @@
 //
 //   {"format": 1, "strategy": name, "strategy_state": Strategy::save(),
 //    "rng": Rng::save(), "evaluations": E, "last_id": E-1 (null when E == 0),
-//    "duplicates", "duplicate_streak", "elapsed_s"}
+//    "duplicates", "duplicate_streak", "elapsed_s", "run_id"}
+//
+// "run_id" is run.json's (runs/run_identity.hpp); absent in runs older than run ids.
 //
 // The journal is the other half: its records with id < E were told to the strategy
 // before the checkpoint; later ones (evaluations finished after it) are the tail
@@ -29,6 +31,7 @@ struct Checkpoint {
   nlohmann::json strategy_state;
   std::string rng;
   LoopState loop;
+  std::string run_id;  // empty: none recorded
 };
 
 nlohmann::json to_json(const Checkpoint& c);

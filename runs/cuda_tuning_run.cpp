@@ -7,7 +7,10 @@
 #include "evaluators/worker_pool.hpp"
 #include "kernels/cuda/t1_cuda_task.hpp"
 #include "runs/run_backend.hpp"
+#include "runs/run_identity.hpp"
+#include "runs/run_lock.hpp"
 #include "runs/t1_input.hpp"
+#include "runs/worker_check.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
 
@@ -33,9 +36,11 @@ RunOutcome execute_cuda_run(RunPlan& plan, const GpuProfile& gpu, const CudaRunO
   run["versions"]["cuda_device"] = gpu.device;
   run["device"] = "cuda:" + std::to_string(options.device);
   run["flush_l2"] = options.flush_l2;
-  write_file_atomically(plan.out_dir / "run.json", run.dump(2) + "\n");
-
   WorkerPool pool(plan.config.workers, cuda_worker_options(options.device));
+  require_startable_worker(pool);  // before anything is written
+  const RunLock lock = lock_run_directory(plan.out_dir, /*create=*/true);
+  write_run_json(plan.out_dir, run);
+
   RooflineFitness fitness(gpu.profile);
   CudaEvaluatorOptions evaluator_options;
   evaluator_options.measure = plan.config.measure;

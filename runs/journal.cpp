@@ -68,7 +68,11 @@ void JournalWriter::append_line(std::string_view record) {
   while (done < buffer_.size()) {
     const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error("cannot append to journal " + path_.string());
+    if (n <= 0) {  // disk full, or a file size limit: the user's to fix (exit code 2)
+      throw_input_error(
+          std::string("cannot append to the journal: ") + std::strerror(n < 0 ? errno : ENOSPC),
+          path_.string(), "free space on that disk, then `evojit resume` the run");
+    }
     done += static_cast<std::size_t>(n);
   }
   ++pending_;

@@ -1,19 +1,27 @@
 #include "runs/replay_run.hpp"
 
 #include <chrono>
+#include <fstream>
+#include <vector>
 
 #include "evaluators/kernel_tuner_cache.hpp"
 #include "evaluators/replay_evaluator.hpp"
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
 #include "runs/kernel_tuner_cache_output.hpp"
+#include "runs/run_identity.hpp"
+#include "runs/run_lock.hpp"
 #include "runs/run_plan.hpp"
 #include "runs/run_recorder.hpp"
+#include "runs/run_validation.hpp"
+#include "runs/space_check.hpp"
+#include "runs/stop_request.hpp"
 #include "runs/t1_input.hpp"
 #include "runs/t4_output.hpp"
 #include "runs/tuning_run.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/hash.hpp"
 
 namespace evojit {
 
@@ -21,15 +29,41 @@ using nlohmann::json;
 
 namespace {
 
+// A cache with fewer than two configurations that ran has nothing to search: a
+// replay of it would "finish" having learnt nothing.
+void require_replayable(const KernelTunerCache& cache, const std::filesystem::path& file) {
+  if (cache.ok_count() >= 2) return;
+  std::string what = cache.size() == 0 ? "the cache holds no configurations"
+                     : cache.ok_count() == 0
+                         ? "no configuration in the cache ran (all failed or invalid)"
+                         : "the cache holds a single configuration that ran: nothing to search";
+  if (cache.repaired()) what = "the cache is truncated: " + what;
+  throw_input_error(what, file.string(),
+                    cache.repaired() ? "the file was cut short; use a complete Kernel Tuner cache"
+                                     : "replay a cache of a brute-forced (or well explored) space");
+}
+
+}  // namespace
+
+std::string cache_file_hash(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::uint64_t h = 0;
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    h = hash_combine(h, hash_bytes(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return hash_hex(h);
+}
+
+namespace {
+
 EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
                         std::filesystem::path* out_dir_used, bool resuming,
                         const std::function<void(const RunProgress&)>& progress) {
   const auto started = std::chrono::steady_clock::now();
-  if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
-    throw_input_error("the run has no budget", "--budget",
-                      "give a number of evaluations and/or --time-budget seconds");
-  }
+  require_valid_budget(config.budget_evaluations, config.budget_seconds, "");
   auto cache = std::make_shared<const KernelTunerCache>(KernelTunerCache::load(config.cache_file));
+  require_replayable(*cache, config.cache_file);
   // Explicit only (--t1): a file beside the cache is never taken for its T1 input.
   const std::filesystem::path& t1_file = config.t1_file;
   std::unique_ptr<ReplayEvaluator> evaluator;
@@ -39,6 +73,9 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
   } else {
     evaluator = std::make_unique<ReplayEvaluator>(cache);
   }
+  require_searchable_space(evaluator->space(),
+                           (t1_file.empty() ? config.cache_file : t1_file).string(),
+                           "the T1 conditions exclude every recorded configuration");
   StrategyContext context;
   context.space = &evaluator->space();
   context.params = config.strategy_params;
@@ -57,23 +94,32 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
   if (!resuming) require_fresh_directory(out);
   if (out_dir_used) *out_dir_used = out;
 
+  // A resumed replay is locked by resume_run_directory (runs/resume.hpp).
+  RunLock lock;
+  if (!resuming) lock = lock_run_directory(out, /*create=*/true);
   // run.json first: from then on the directory is a run that `evojit resume` knows.
   if (!resuming) {
-    write_file_atomically(out / "run.json",
-                          json{{"config",
-                                {{"replay", config.cache_file.string()},
-                                 {"t1", t1_file.string()},
-                                 {"strategy", config.strategy},
-                                 {"strategy_params", config.strategy_params},
-                                 {"budget_evaluations", config.budget_evaluations},
-                                 {"budget_seconds", config.budget_seconds},
-                                 {"seed", config.seed},
-                                 {"checkpoint_every", config.checkpoint_every}}},
-                               {"recorded_device", cache->device_name()},
-                               {"versions", evojit_versions()},
-                               {"seed", config.seed}}
-                                  .dump(2) +
-                              "\n");
+    json config_json = {{"config",
+                         {{"replay", config.cache_file.string()},
+                          {"t1", t1_file.string()},
+                          {"strategy", config.strategy},
+                          {"strategy_params", config.strategy_params},
+                          {"budget_evaluations", config.budget_evaluations},
+                          {"budget_seconds", config.budget_seconds},
+                          {"seed", config.seed},
+                          {"checkpoint_every", config.checkpoint_every}}},
+                        {"replay_cache_hash", cache_file_hash(config.cache_file)}};
+    json run = config_json;
+    // Deterministic, like the replay itself; not of the budget, which resume may extend
+    // (the extended run's journal is the one a larger budget would have written).
+    json identity = config_json;
+    identity["config"].erase("budget_evaluations");
+    identity["config"].erase("budget_seconds");
+    run["run_id"] = content_run_id(identity);
+    run["recorded_device"] = cache->device_name();
+    run["versions"] = evojit_versions();
+    run["seed"] = config.seed;
+    write_run_json(out, run);
   }
 
   Budget budget;
@@ -115,8 +161,13 @@ EvolveResult replay_run(const ReplayRunConfig& config, const StrategyRegistry& s
       progress({done, budget.evaluations, best ? best->fitness : 0.0, real_s, 0.0});
     });
   }
-  const EvolveResult result = loop.run(rng);
-  recorder.finish();
+  EvolveResult result;
+  {
+    const StopWatch watch(loop);
+    result = loop.run(rng);
+  }
+  recorder.finish();  // the journal synced and the last checkpoint written, stopped or not
+  if (stop_signal() != 0) return result;  // checkpointed, left to resume
 
   json best_json = json::object();
   if (result.best) {

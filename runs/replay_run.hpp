@@ -30,6 +30,10 @@ struct ReplayRunConfig {
   std::size_t checkpoint_every = 10;  // checkpoint.json every this many evaluations
 };
 
+// The content hash of a cache file (its bytes, as 16 hex digits), kept in run.json
+// so that resume refuses a cache file that changed under the run.
+std::string cache_file_hash(const std::filesystem::path& file);
+
 // Validates everything (files, strategy, output directory) before writing; throws
 // InputError on bad input.
 // `progress` (optional) is called after every evaluation told, with real elapsed time.
@@ -39,7 +43,8 @@ EvolveResult execute_replay_run(const ReplayRunConfig& config, const StrategyReg
 // Continues the replay run in config.out_dir (its run.json written, maybe killed
 // mid-run) from its checkpoint and journal and finishes it: the journal ends exactly
 // as the uninterrupted run's would. InputError when the checkpoint or the journal
-// cannot be used (nothing is written then).
+// cannot be used (nothing is written then). The caller holds the directory's lock
+// (runs/run_lock.hpp; resume_run_directory takes it); execute_replay_run takes its own.
 EvolveResult resume_replay_run(const ReplayRunConfig& config, const StrategyRegistry& strategies,
                                const std::function<void(const RunProgress&)>& progress = {});
 

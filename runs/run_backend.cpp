@@ -8,6 +8,7 @@
 #include "runs/journal_record.hpp"
 #include "runs/kernel_tuner_cache_output.hpp"
 #include "runs/run_recorder.hpp"
+#include "runs/stop_request.hpp"
 #include "runs/t4_output.hpp"
 #include "support/atomic_file.hpp"
 
@@ -79,8 +80,14 @@ RunOutcome run_with_backend(RunPlan& plan, const RunBackend& backend,
                 budget.seconds});
     });
   }
-  outcome.result = loop.run(rng);
-  recorder.finish();
+  {
+    const StopWatch watch(loop);
+    outcome.result = loop.run(rng);
+  }
+  recorder.finish();  // the journal synced and the last checkpoint written, stopped or not
+  // Stopped by a signal: the checkpoint is written; no summary, so that the run
+  // stays one to resume rather than a finished one.
+  if (stop_signal() != 0) return outcome;
 
   json best_json = json::object();
   if (outcome.result.best) {

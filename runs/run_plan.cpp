@@ -4,6 +4,9 @@
 #include <ctime>
 #include <set>
 
+#include "runs/run_lock.hpp"
+#include "runs/run_validation.hpp"
+#include "runs/space_check.hpp"
 #include "support/error.hpp"
 
 namespace evojit {
@@ -55,7 +58,13 @@ void require_fresh_directory(const std::filesystem::path& dir) {
     throw_input_error("output path exists and is not a directory", dir.string(),
                       "choose another --out");
   }
-  if (!std::filesystem::is_empty(dir, ec)) {
+  require_no_run_in_progress(dir);
+  // A run.lock alone is what a run killed before writing run.json leaves: no run.
+  bool empty = true;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().filename() != kRunLockFile) empty = false;
+  }
+  if (!empty) {
     throw_input_error("output directory exists and is not empty", dir.string(),
                       "choose another --out, or `evojit show` the run that is there");
   }
@@ -65,17 +74,14 @@ RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
                  const StrategyRegistry& strategies, bool fresh_directory) {
   RunPlan plan;
   plan.config = config;
-  if (config.budget_evaluations == 0 && config.budget_seconds <= 0.0) {
-    throw_input_error("the run has no budget", "--budget",
-                      "give a number of evaluations and/or --time-budget seconds");
-  }
-  if (config.workers == 0) throw_input_error("at least one worker is needed", "--workers");
+  validate_run_numbers(config);
+  std::string notice;
+  plan.config.workers = cap_worker_count(config.workers, &notice);
+  if (!notice.empty()) plan.notices.push_back(notice);
   plan.task = &tasks.get(config.task);
   plan.space = restrict_space(plan.task->space(), config.overrides, config.constraints);
-  if (!plan.space.has_valid_point()) {
-    throw_input_error("the parameter space has no valid point", "task " + config.task,
-                      "the overrides and constraints exclude every configuration; relax them");
-  }
+  require_searchable_space(plan.space, "task " + config.task,
+                           "the overrides and constraints exclude every configuration; relax them");
 
   // The seed is the naive kernel with the user's pins applied; if the extra
   // constraints exclude it, the strategy starts from a random valid point.

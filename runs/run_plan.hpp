@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "kernels/task_registry.hpp"
 #include "runs/run_config.hpp"
@@ -21,6 +23,8 @@ struct RunPlan {
   std::optional<Config> seed;  // the naive kernel, adjusted to the overrides, if valid
   std::unique_ptr<Strategy> strategy;
   std::filesystem::path out_dir;
+  // What the plan changed and the user should hear (a capped worker count).
+  std::vector<std::string> notices;
 };
 
 // `fresh_directory`: the output directory must not hold anything yet (false for a

@@ -1,10 +1,12 @@
 #include "runs/run_recorder.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "evaluators/evaluation_json.hpp"
 #include "runs/checkpoint.hpp"
 #include "runs/journal_record.hpp"
+#include "runs/run_identity.hpp"
 #include "support/error.hpp"
 
 namespace evojit {
@@ -34,6 +36,14 @@ EvaluationRecord record_from_json(const nlohmann::json& j, const ParameterSpace&
   } catch (const nlohmann::json::exception& e) {
     throw_input_error(std::string("corrupt journal record: ") + e.what(), where);
   }
+  // Values no evaluation can have: an edited or forged record.
+  const double fitness = r.evaluation.fitness;
+  if (!std::isfinite(fitness) || fitness < 0.0 || !std::isfinite(r.elapsed_s) ||
+      r.elapsed_s < 0.0) {
+    throw_input_error("impossible journal record: fitness " + std::to_string(fitness) +
+                          ", elapsed_s " + std::to_string(r.elapsed_s),
+                      where, "the journal was edited; fitness and time are finite and >= 0");
+  }
   return r;
 }
 
@@ -44,8 +54,11 @@ std::vector<EvaluationRecord> read_journal_records(const std::filesystem::path& 
   std::vector<EvaluationRecord> records;
   std::error_code ec;
   if (!std::filesystem::exists(journal, ec)) return records;
+  const std::string run_id = read_run_id(journal.parent_path());
   for (const nlohmann::json& j : read_journal(journal)) {
     const std::string where = journal.string() + ":" + std::to_string(records.size() + 1);
+    require_same_run(run_id, j.is_object() ? j.value("run_id", nlohmann::json()) : nullptr, where,
+                     "the journal record");
     records.push_back(record_from_json(j, space, where));
     if (records.back().id != records.size() - 1) {
       throw_input_error("journal ids are not consecutive: expected " +
@@ -63,7 +76,8 @@ RunRecorder::RunRecorder(std::filesystem::path dir, const ParameterSpace& space,
       space_(space),
       strategy_(strategy),
       strategy_name_(std::move(strategy_name)),
-      checkpoint_every_(checkpoint_every) {}
+      checkpoint_every_(checkpoint_every),
+      run_id_(read_run_id(dir_)) {}
 
 const std::vector<EvaluationRecord>& RunRecorder::restore(EvolveLoop& loop, Rng& rng) {
   const std::optional<Checkpoint> checkpoint = read_checkpoint(dir_);
@@ -71,6 +85,9 @@ const std::vector<EvaluationRecord>& RunRecorder::restore(EvolveLoop& loop, Rng&
   LoopState state;
   if (checkpoint) {
     const std::string where = (dir_ / kCheckpointFile).string();
+    require_same_run(
+        run_id_, checkpoint->run_id.empty() ? nlohmann::json() : nlohmann::json(checkpoint->run_id),
+        where, "the checkpoint");
     if (checkpoint->strategy != strategy_name_) {
       throw_input_error("the checkpoint is of strategy '" + checkpoint->strategy +
                             "', the run's is '" + strategy_name_ + "'",
@@ -107,7 +124,9 @@ void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRe
     double outside = seconds(start - last_record_end_).count();
     if (!simulated_) outside -= r.evaluation.wall_s;
     best_fitness_ = std::max(best_fitness_, r.evaluation.fitness);
-    journal_->append(journal_record(space_, r, best_fitness_));
+    nlohmann::json record = journal_record(space_, r, best_fitness_);
+    if (!run_id_.empty()) record["run_id"] = run_id_;
+    journal_->append(record);
     last_record_end_ = std::chrono::steady_clock::now();
     last_timing_ = {std::max(0.0, outside), seconds(last_record_end_ - start).count()};
     if (also) also(r);
@@ -127,7 +146,7 @@ void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRe
 void RunRecorder::write_checkpoint_now(const LoopState& state, const Rng& rng) {
   // The journal first: the checkpoint's evaluations must all be on disk before it.
   if (journal_) journal_->sync();
-  write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state});
+  write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state, run_id_});
   last_checkpoint_ = std::chrono::steady_clock::now();
   skipped_.reset();
   skipped_rng_ = nullptr;

@@ -65,6 +65,7 @@ class RunRecorder {
   Strategy& strategy_;
   std::string strategy_name_;
   std::size_t checkpoint_every_;
+  std::string run_id_;  // run.json's (runs/run_identity.hpp); stamped on what it writes
   std::vector<EvaluationRecord> past_;
   std::optional<JournalWriter> journal_;
   double best_fitness_ = 0.0;

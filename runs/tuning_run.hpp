@@ -50,9 +50,12 @@ RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
                        const std::function<void(const RunProgress&)>& progress = {});
 // Continues the run in plan.out_dir (run.json written, maybe killed mid-run) from its
 // checkpoint and journal, and finishes it as execute_run does. InputError when the
-// checkpoint or the journal cannot be used (nothing is written then).
+// checkpoint or the journal cannot be used, or no worker starts (nothing is written
+// then; `before_first_write` runs once both are known to be fine). The caller holds
+// the directory's lock (runs/run_lock.hpp).
 RunOutcome resume_run(RunPlan& plan, const MachineProfile& profile,
-                      const std::function<void(const RunProgress&)>& progress = {});
+                      const std::function<void(const RunProgress&)>& progress = {},
+                      const std::function<void()>& before_first_write = {});
 
 // Versions recorded in run.json.
 nlohmann::json evojit_versions();

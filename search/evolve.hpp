@@ -15,6 +15,7 @@
 // budget. Only full-fidelity results can become the run's best.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -138,7 +139,7 @@ class EvolveLoop {
   std::deque<EvaluationRecord> tail_;  // see resume()
   std::size_t checkpoint_every_ = 0;
   std::function<void(const LoopState&, const Rng&)> checkpoint_;
-  volatile bool stop_requested_ = false;
+  std::atomic<bool> stop_requested_{false};  // set from another thread (runs/stop_request.hpp)
 };
 
 }  // namespace evojit

@@ -7,7 +7,8 @@
 
 namespace evojit {
 
-// Creates parent directories as needed. Throws std::runtime_error on I/O failure.
+// Creates parent directories as needed. Throws InputError naming the file on I/O
+// failure (disk full, unwritable location), having removed its temporary file.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace evojit
