@@ -61,7 +61,9 @@ TEST(FaultInjection, TwoHundredEvaluationRunFinishesWithEveryFailureInItsClass) 
   options.measure.min_repetitions = 3;
   options.measure.max_repetitions = 5;
   options.measure.max_seconds = 0.01;
-  options.run_timeout = std::chrono::milliseconds(1000);
+  // Generous: on a loaded 2-core machine, filling 256 MiB before the OOM can take over 1 s,
+  // and a healthy candidate must never be classified as a timeout.
+  options.run_timeout = std::chrono::milliseconds(3000);
   CpuEvaluator evaluator(task, task.space(), task.training_sizes(), pool, fitness, options);
 
   StrategyContext context;
@@ -108,6 +110,32 @@ TEST(FaultInjection, TwoHundredEvaluationRunFinishesWithEveryFailureInItsClass) 
   std::printf("\n");
   // Every fault was drawn: 200 of 256 points leaves each of the 8 faults present.
   EXPECT_EQ(counts.size(), 8u);
+}
+
+}  // namespace
+}  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(FaultInjection, AnEvaluationLostToAWorkerKilledFromOutsideIsRetriedOnce) {
+  ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
+  TaskRegistry tasks;
+  register_builtin_tasks(tasks);
+  const Task& task = tasks.get(kFaultInjectionTaskName);
+  WorkerPool pool(1);
+  {
+    WorkerPool::Lease lease = pool.acquire();
+    ASSERT_EQ(lease.worker().request({{"op", "ping"}}, std::chrono::milliseconds(60'000)).kind,
+              WorkerProcess::Reply::Kind::ok);
+    ::kill(lease.worker().pid(), SIGKILL);  // by someone else, between evaluations
+  }
+  const RooflineFitness fitness(1e12, 1e11);
+  CpuEvaluatorOptions options;
+  options.measure.max_seconds = 0.01;
+  CpuEvaluator evaluator(task, task.space(), task.training_sizes(), pool, fitness, options);
+  const Evaluation e = evaluator.evaluate(task.seed());
+  EXPECT_EQ(e.status, EvalStatus::ok) << e.diagnostic;
 }
 
 }  // namespace
