@@ -151,6 +151,8 @@ SandboxReport enter_sandbox(const SandboxOptions& options) {
   SyscallFilterOptions filter;
   filter.deny_opens = report.opens_denied;
   filter.deny_network = options.deny_network;
+  filter.deny_processes = options.deny_processes;
+  filter.deny_shared_memory = options.deny_shared_memory;
   report.seccomp = install_syscall_filter(filter, report.detail);
   if (!report.seccomp) report.opens_denied = false;
   return report;

@@ -33,6 +33,8 @@ struct SandboxOptions {
   bool use_landlock = true;                 // false: test the seccomp-only fallback
   bool confine_filesystem = true;           // false: neither Landlock nor denied opens
   bool deny_network = true;
+  bool deny_processes = true;           // fork, execve (evaluators/sandbox_filter.hpp)
+  bool deny_shared_memory = true;       // SysV shm, memfd, shared anonymous mappings
   bool drop_privileges = true;          // as root: switch to a uid of its own
   std::size_t scratch_limit_bytes = 0;  // tmpfs size and RLIMIT_FSIZE; 0 = none
   unsigned max_threads = 0;             // RLIMIT_NPROC under its own uid; 0 = none

@@ -154,13 +154,6 @@ std::vector<long> denied_syscalls(const SyscallFilterOptions& o) {
       SYS_quotactl,
       SYS_syslog,
       SYS_vhangup,
-      // shared memory and IPC objects that outlive or escape the memory limit
-      SYS_shmget,
-      SYS_shmat,
-      SYS_shmctl,
-      SYS_msgget,
-      SYS_semget,
-      SYS_memfd_create,
       // signals to others
       SYS_tkill,
       SYS_pidfd_open,
@@ -178,9 +171,14 @@ std::vector<long> denied_syscalls(const SyscallFilterOptions& o) {
 #ifdef SYS_mknod
   nrs.push_back(SYS_mknod);
 #endif
+  if (o.deny_shared_memory) {
+    // Shared memory and IPC objects that outlive or escape the memory limit.
+    nrs.insert(nrs.end(),
+               {SYS_shmget, SYS_shmat, SYS_shmctl, SYS_msgget, SYS_semget, SYS_memfd_create});
 #ifdef SYS_memfd_secret
-  nrs.push_back(SYS_memfd_secret);
+    nrs.push_back(SYS_memfd_secret);
 #endif
+  }
 #ifdef SYS_iopl
   nrs.push_back(SYS_iopl);
   nrs.push_back(SYS_ioperm);
@@ -240,7 +238,7 @@ bool install_syscall_filter(const SyscallFilterOptions& options, std::string& de
   prog.on_syscall(SYS_rt_tgsigqueueinfo, own_pid_only(0, pid));
   prog.on_syscall(SYS_prlimit64, prlimit_rules());
   prog.on_syscall(SYS_setrlimit, setrlimit_rules());
-  prog.on_syscall(SYS_mmap, mmap_rules());
+  if (options.deny_shared_memory) prog.on_syscall(SYS_mmap, mmap_rules());
   for (long nr : denied_syscalls(options)) prog.deny(nr);
   prog.ret(kAllow);
 

@@ -22,6 +22,9 @@ struct SyscallFilterOptions {
   bool deny_opens = false;
   bool deny_network = true;  // false for the CUDA worker: its driver may talk to MPS
   bool deny_processes = true;
+  // SysV shm/msg/sem, memfd, MAP_SHARED|MAP_ANONYMOUS. The CUDA worker keeps them
+  // (its driver may use them; its candidates cannot make system calls).
+  bool deny_shared_memory = true;
 };
 
 // Installs the filter on every thread of the process (TSYNC). False, with `detail`

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one grammar, one rule per method; split by rule it would
+// scatter the precedence ladder across files.
 // Recursive-descent parser for the constraint language. The grammar is
 // Python's expression grammar restricted to what tuning constraints use; the
 // precedence levels follow the Python reference (lowest first):

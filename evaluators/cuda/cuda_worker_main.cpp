@@ -3,8 +3,9 @@
 // descriptors 3 and 4 (and its reply key on --key-fd). Before serving it closes
 // every other descriptor and sandboxes itself (evaluators/sandbox.hpp) without
 // confining the filesystem: the CUDA driver opens /dev/nvidia* and its libraries
-// lazily. It gives up root and takes the syscall filter; its candidates are device
-// code, which cannot make host system calls anyway.
+// lazily. It gives up root and takes the syscall filter's privilege rules (device
+// nodes, the clock, the host name, real-time, limits, signals to others); its
+// candidates are device code, which cannot make host system calls anyway.
 //
 //   evojit-cuda-worker [--in FD] [--out FD] [--key-fd FD] [--device N] [--no-sandbox]
 #include <cstdlib>
@@ -37,7 +38,11 @@ int main(int argc, char** argv) {
   if (sandbox) {
     evojit::SandboxOptions options;
     options.confine_filesystem = false;
-    options.deny_network = false;  // the CUDA driver may talk to an MPS daemon
+    // The CUDA driver may talk to an MPS daemon, start nvidia-modprobe and use shared
+    // memory; none of that is reachable from device code.
+    options.deny_network = false;
+    options.deny_processes = false;
+    options.deny_shared_memory = false;
     evojit::enter_sandbox(options);
   }
   return evojit::serve_cuda_worker(in_fd, out_fd, device);
