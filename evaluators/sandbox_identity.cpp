@@ -13,6 +13,8 @@
 namespace evojit {
 namespace {
 
+constexpr int kScratchInodes = 4096;
+
 std::string error_text() { return std::strerror(errno); }
 
 bool mount_scratch_tmpfs(const IdentityOptions& o, unsigned uid, std::string& detail) {
@@ -27,7 +29,9 @@ bool mount_scratch_tmpfs(const IdentityOptions& o, unsigned uid, std::string& de
     detail += "cannot make mounts private (" + error_text() + "); ";
     return false;
   }
+  // nr_inodes too: empty files cost kernel memory that the size does not count.
   const std::string data = "size=" + std::to_string(o.scratch_limit_bytes) +
+                           ",nr_inodes=" + std::to_string(kScratchInodes) +
                            ",mode=0700,uid=" + std::to_string(uid) + ",gid=" + std::to_string(uid);
   if (::mount("evojit-scratch", o.scratch_dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
               data.c_str()) != 0) {

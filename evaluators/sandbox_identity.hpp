@@ -9,7 +9,7 @@
 //   counts exactly its own threads, and no other worker can signal or trace it.
 //   A worker started unprivileged keeps its uid (it had no capabilities to drop).
 // - scratch size: where it may mount (root), the scratch directory becomes a tmpfs
-//   of scratch_limit_bytes in a mount namespace of the worker's own, so files, and
+//   of scratch_limit_bytes (and 4096 files) in a mount namespace of the worker's own, so files, and
 //   shared mappings of files, count against that size and vanish with the worker.
 //   Everywhere, RLIMIT_FSIZE bounds each file it writes (its stderr log included).
 // - threads: RLIMIT_NPROC = max_threads when it runs under its own uid.

@@ -2,7 +2,8 @@
 // do: create a device node, set the clock, rename the host, take real-time priority,
 // raise its CPU limit, allocate shared memory that escapes the memory limit (SysV,
 // memfd, MAP_SHARED|MAP_ANONYMOUS, POSIX shm), read a descriptor its driver leaked,
-// start threads without bound, fill its scratch directory, signal its driver, and
+// start threads without bound, fill its scratch directory (bytes or files), signal
+// its driver, and
 // forge its worker's reply. Each success sets a bit of out[0]; the same kernel in a
 // worker without the sandbox succeeds at the harmless ones, so the test can tell.
 //
@@ -47,13 +48,14 @@ enum Attack {
   kUnboundedThreads,
   kFillScratch,
   kSignalDriver,
+  kManyFiles,
   kAttackCount
 };
 
-const char* kAttackNames[] = {"mknod",        "set clock",         "set hostname", "real-time",
-                              "raise CPU",    "SysV shm",          "memfd",        "shared anon",
-                              "POSIX shm",    "leaked descriptor", "threads",      "fill scratch",
-                              "signal driver"};
+const char* kAttackNames[] = {"mknod",         "set clock",         "set hostname", "real-time",
+                              "raise CPU",     "SysV shm",          "memfd",        "shared anon",
+                              "POSIX shm",     "leaked descriptor", "threads",      "fill scratch",
+                              "signal driver", "many files"};
 
 constexpr const char* kHostile = R"(
 extern "C" {
@@ -151,6 +153,23 @@ static int evojit_attacks() {
     unlink("evojit-fill");
   }
   if (kill(getppid(), 0) == 0) hit |= 1 << 12;
+  int files = 0;
+  char file_name[16] = {'e', 'v', 'o', '-', 0};
+  for (; files < 6000; ++files) {
+    int v = files, k = 4;
+    do { file_name[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    file_name[k] = 0;
+    const int fd = open(file_name, 01 | 0100, 0600);
+    if (fd < 0) break;
+    close(fd);
+  }
+  if (files >= 6000) hit |= 1 << 13;
+  for (int f = 0; f < files; ++f) {
+    int v = f, k = 4;
+    do { file_name[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    file_name[k] = 0;
+    unlink(file_name);
+  }
   return hit;
 }
 
