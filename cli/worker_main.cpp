@@ -1,17 +1,22 @@
 // evojit-worker: the process that compiles and runs candidates. Started by the
 // driver's WorkerPool with its request and reply pipes as file descriptors 3 and 4;
 // standard output is not used for the protocol, so a kernel that prints cannot
-// corrupt it.
+// corrupt it. With --key-fd, the driver's reply key is read from that descriptor
+// (evaluators/worker_reply_auth.hpp); every descriptor above the protocol's (3, 4)
+// is closed before anything else, so nothing the driver leaked reaches a candidate.
 //
-//   evojit-worker [--in FD] [--out FD] [--scratch DIR] [--driver PID] [--no-sandbox]
-//                 [--no-landlock]
+//   evojit-worker [--in FD] [--out FD] [--key-fd FD] [--scratch DIR] [--driver PID]
+//                 [--scratch-limit BYTES] [--max-threads N] [--max-kernels N]
+//                 [--no-sandbox] [--no-landlock]
 #include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include "evaluators/sandbox_identity.hpp"
 #include "evaluators/worker_limits.hpp"
+#include "evaluators/worker_reply_auth.hpp"
 #include "evaluators/worker_service.hpp"
 
 // The allocator entry points, wrapped so that a failed allocation is remembered: a
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, SIG_IGN);
   int in_fd = 3;
   int out_fd = 4;
+  int key_fd = -1;
   evojit::WorkerSetup setup;
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
@@ -79,10 +85,21 @@ int main(int argc, char** argv) {
       setup.scratch_dir = argv[++i];
     else if (has_value && std::strcmp(argv[i], "--driver") == 0)
       setup.driver_pid = std::atol(argv[++i]);
+    else if (has_value && std::strcmp(argv[i], "--key-fd") == 0)
+      key_fd = std::atoi(argv[++i]);
+    else if (has_value && std::strcmp(argv[i], "--scratch-limit") == 0)
+      setup.scratch_limit_bytes = std::strtoull(argv[++i], nullptr, 10);
+    else if (has_value && std::strcmp(argv[i], "--max-kernels") == 0)
+      setup.max_kernels = std::strtoull(argv[++i], nullptr, 10);
+    else if (has_value && std::strcmp(argv[i], "--max-threads") == 0)
+      setup.max_threads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else if (std::strcmp(argv[i], "--no-sandbox") == 0)
       setup.sandbox = false;
     else if (std::strcmp(argv[i], "--no-landlock") == 0)
       setup.landlock = false;
   }
+  if (key_fd >= 0 && !evojit::load_worker_reply_key(key_fd)) return 3;
+  const int protocol_top = in_fd > out_fd ? in_fd : out_fd;
+  evojit::close_descriptors_from(protocol_top > 4 ? protocol_top + 1 : 5);
   return evojit::serve_worker(in_fd, out_fd, setup);
 }

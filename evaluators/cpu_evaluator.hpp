@@ -30,7 +30,8 @@ class CpuEvaluator final : public Evaluator {
 
   const ParameterSpace& space() const override { return space_; }
   Evaluation evaluate(const Config& config) override { return evaluate_on(config, sizes_); }
-  // The same evaluation on other sizes (the held-out check).
+  // The same evaluation on other sizes (the held-out check). An evaluation lost to a
+  // worker killed from outside is tried once more (evaluators/worker_failure.hpp).
   Evaluation evaluate_on(const Config& config, const std::vector<ProblemSize>& sizes);
   std::size_t concurrency() const override { return pool_.size(); }
   double elapsed_s() const override;
@@ -39,6 +40,8 @@ class CpuEvaluator final : public Evaluator {
   const std::vector<ProblemSize>& sizes() const { return sizes_; }
 
  private:
+  Evaluation evaluate_once(const Config& config, const std::vector<ProblemSize>& sizes);
+
   const Task& task_;
   ParameterSpace space_;
   std::vector<ProblemSize> sizes_;

@@ -69,6 +69,8 @@ struct CpuJit::Impl {
     std::string source;  // guards against a (very unlikely) key collision
     llvm::orc::JITDylib* dylib = nullptr;
     std::uint64_t code_hash = 0;
+    void* entry = nullptr;       // the last symbol looked up in it
+    std::uint64_t last_use = 0;  // for least-recently-used eviction
   };
 
   JitOptions options;
@@ -81,6 +83,7 @@ struct CpuJit::Impl {
   std::uint64_t config_hash = 0;
   std::unordered_map<std::uint64_t, Entry> cache;
   std::size_t dylib_count = 0;
+  std::uint64_t use_clock = 0;
   std::string session_errors;  // what ORC reports while linking the current kernel
   std::mutex mutex;
 
@@ -89,7 +92,21 @@ struct CpuJit::Impl {
   // Returns false with `error` set when the target cannot emit an object file.
   bool emit_object(llvm::Module& module, llvm::SmallVector<char, 0>& out, std::string& error) const;
   llvm::Expected<llvm::orc::JITDylib*> link(std::unique_ptr<llvm::MemoryBuffer> object);
+  // Frees least recently used kernels until at most max_kernels remain.
+  void evict_beyond_bound();
 };
+
+void CpuJit::Impl::evict_beyond_bound() {
+  const std::size_t bound = options.max_kernels > 0 ? options.max_kernels : 1;
+  while (cache.size() > bound) {
+    auto oldest = cache.begin();
+    for (auto it = cache.begin(); it != cache.end(); ++it) {
+      if (it->second.last_use < oldest->second.last_use) oldest = it;
+    }
+    llvm::consumeError(jit->getExecutionSession().removeJITDylib(*oldest->second.dylib));
+    cache.erase(oldest);
+  }
+}
 
 CpuJit::Impl::Impl(JitOptions opts) : options(std::move(opts)) {
   initialize_llvm_once();
@@ -217,6 +234,14 @@ std::size_t CpuJit::cache_size() const {
   return impl_->cache.size();
 }
 
+bool CpuJit::holds(const void* entry) const {
+  std::lock_guard lock(impl_->mutex);
+  for (const auto& [key, e] : impl_->cache) {
+    if (e.entry == entry) return true;
+  }
+  return false;
+}
+
 CompiledKernel CpuJit::compile(const std::string& source, const std::string& entry_symbol) {
   Impl& s = *impl_;
   std::lock_guard lock(s.mutex);
@@ -245,6 +270,8 @@ CompiledKernel CpuJit::compile(const std::string& source, const std::string& ent
     result.stats.cache_hit = true;
     result.stats.code_hash = it->second.code_hash;
     lookup(*it->second.dylib);
+    if (result.ok) it->second.entry = result.entry;
+    it->second.last_use = ++s.use_clock;
     result.stats.total_s = seconds_since(start);
     return result;
   }
@@ -288,7 +315,9 @@ CompiledKernel CpuJit::compile(const std::string& source, const std::string& ent
   } else {
     lookup(**dylib);
     if (result.ok) {
-      s.cache[key] = Impl::Entry{source, *dylib, result.stats.code_hash};
+      s.cache[key] =
+          Impl::Entry{source, *dylib, result.stats.code_hash, result.entry, ++s.use_clock};
+      s.evict_beyond_bound();
     } else {
       llvm::consumeError(s.jit->getExecutionSession().removeJITDylib(**dylib));
     }

@@ -3,7 +3,11 @@
 // ORC LLJIT session -> callable. One CpuJit per worker process; everything reusable
 // (the target machine, the JIT session, the host symbols) is built once, so a
 // compile pays only for the kernel itself. An in-memory cache keyed by a hash of
-// source + flags + target returns the already-linked entry point.
+// source + flags + target returns the already-linked entry point. The cache is
+// bounded (max_kernels): beyond it, the least recently compiled kernel's JITDylib is
+// removed and its code freed, so a long-lived worker does not grow by the size of
+// every kernel it ever compiled; an entry point handed out earlier is then invalid
+// (holds() says which still are).
 //
 // LLVM and clang stay out of this header (pimpl): only evaluators/ links them.
 #pragma once
@@ -20,6 +24,8 @@ struct JitOptions {
   int opt_level = 3;
   // Extra clang driver flags (e.g. "-ffast-math", "-DFOO=1").
   std::vector<std::string> extra_flags;
+  // Linked kernels kept; older ones are freed. At least 1.
+  std::size_t max_kernels = 64;
 };
 
 struct CompiledKernel {
@@ -46,6 +52,8 @@ class CpuJit {
   // The host CPU name and features the code is generated for, e.g. "znver3".
   std::string target_description() const;
   std::size_t cache_size() const;
+  // Whether `entry` (a CompiledKernel::entry) still points at linked code.
+  bool holds(const void* entry) const;
 
  private:
   struct Impl;

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <limits>
 
+#include <unistd.h>
 #include <zlib.h>
 #include <nlohmann/json.hpp>
 
 #include "evaluators/kernel_tuner_cache_entry.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 #include "support/hash.hpp"
 #include "support/json_pointer.hpp"
 
@@ -25,13 +27,16 @@ using kernel_tuner_cache::require;
 constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
 
 std::string read_file_text(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
-    throw_input_error("no such file", file.string(), "give the path of a Kernel Tuner cache file");
-  }
+  // Compressed and decompressed sizes alike are capped: a 1 MB gzip bomb must not
+  // become gigabytes in memory.
+  const std::uint64_t cap = input_cap(kCacheFileCap);
+  const int fd = open_bounded_file(file, cap, "Kernel Tuner cache");
   // gzread reads plain files unchanged, so one path serves .json and .json.gz.
-  gzFile in = gzopen(file.c_str(), "rb");
-  if (in == nullptr) throw_input_error("cannot open the file", file.string());
+  gzFile in = gzdopen(fd, "rb");
+  if (in == nullptr) {
+    ::close(fd);
+    throw_input_error("cannot open the file", file.string());
+  }
   gzbuffer(in, 1 << 17);
   std::string text;
   std::vector<char> buffer(1 << 20);
@@ -45,6 +50,10 @@ std::string read_file_text(const std::filesystem::path& file) {
                         "the file is not a valid gzip stream");
     }
     if (n == 0) break;
+    if (text.size() + static_cast<std::size_t>(n) > cap) {
+      gzclose(in);
+      throw_input_too_large("its decompressed text", file.string(), cap);
+    }
     text.append(buffer.data(), static_cast<std::size_t>(n));
   }
   // gzread reports a cut-off gzip stream only through gzerror (Z_BUF_ERROR): without

@@ -13,6 +13,7 @@
 #include "evaluators/worker_pool.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 #include "support/hash.hpp"
 
 namespace evojit {
@@ -358,11 +359,12 @@ MachineProfile measure_machine_profile(WorkerPool& pool, const ProfileMeasureOpt
 }
 
 std::optional<MachineProfile> load_machine_profile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  const std::string text = read_bounded_file(path, kProfileFileCap, "machine profile");
   nlohmann::json j;
   try {
-    in >> j;
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw_input_error(std::string("machine profile is not valid JSON: ") + e.what(), path.string(),
                       "delete it and run `evojit roofline` to measure again");

@@ -12,12 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__linux__)
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sched.h>
-#endif
+#include "evaluators/sandbox_filter.hpp"
+#include "evaluators/sandbox_identity.hpp"
 
 namespace evojit {
 namespace {
@@ -114,116 +110,6 @@ void apply_landlock(const SandboxOptions& options, SandboxReport& report) {
   ::close(ruleset);
 }
 
-#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
-
-#if defined(__x86_64__)
-constexpr std::uint32_t kAuditArch = AUDIT_ARCH_X86_64;
-#else
-constexpr std::uint32_t kAuditArch = AUDIT_ARCH_AARCH64;
-#endif
-
-// Calls a candidate has no business making. EPERM, not a kill: a kernel that tries
-// gets an error code it can report, and the worker lives on.
-std::vector<long> denied_syscalls(bool deny_opens) {
-  std::vector<long> nrs = {
-      SYS_socket,
-      SYS_connect,
-      SYS_bind,
-      SYS_listen,
-      SYS_accept,
-      SYS_accept4,
-      SYS_execve,
-      SYS_execveat,
-      SYS_ptrace,
-      SYS_process_vm_readv,
-      SYS_process_vm_writev,
-      SYS_mount,
-      SYS_umount2,
-      SYS_pivot_root,
-      SYS_chroot,
-      SYS_unshare,
-      SYS_setns,
-      SYS_kexec_load,
-      SYS_init_module,
-      SYS_finit_module,
-      SYS_delete_module,
-      SYS_reboot,
-      SYS_bpf,
-      SYS_perf_event_open,
-      SYS_userfaultfd,
-      SYS_keyctl,
-      SYS_add_key,
-      SYS_request_key,
-      SYS_io_uring_setup,
-      SYS_swapon,
-      SYS_swapoff,
-  };
-#ifdef SYS_fork
-  nrs.push_back(SYS_fork);
-  nrs.push_back(SYS_vfork);
-#endif
-  if (deny_opens) {
-    nrs.insert(nrs.end(), {SYS_openat, SYS_open_by_handle_at, SYS_name_to_handle_at});
-#ifdef SYS_openat2
-    nrs.push_back(SYS_openat2);
-#endif
-#ifdef SYS_open
-    nrs.push_back(SYS_open);
-    nrs.push_back(SYS_creat);
-#endif
-  }
-  return nrs;
-}
-
-bool apply_seccomp(bool deny_opens, SandboxReport& report) {
-  std::vector<sock_filter> prog;
-  auto stmt = [&](std::uint16_t code, std::uint32_t k) { prog.push_back(BPF_STMT(code, k)); };
-  auto jump = [&](std::uint16_t code, std::uint32_t k, std::uint8_t jt, std::uint8_t jf) {
-    prog.push_back(BPF_JUMP(code, k, jt, jf));
-  };
-  constexpr std::uint32_t kErrno = SECCOMP_RET_ERRNO | EPERM;
-  // A foreign ABI would bypass every number below.
-  stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch));
-  jump(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 1, 0);
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-  stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
-#if defined(__x86_64__)
-  jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);  // x32 syscalls
-  stmt(BPF_RET | BPF_K, kErrno);
-#endif
-  // clone3 hides its flags in memory BPF cannot read: ENOSYS makes glibc fall back
-  // to clone, whose flags it can check. Threads (CLONE_THREAD) yes, processes no.
-  jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1);
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-  jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4);
-  stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0]));
-  jump(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1);
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-  stmt(BPF_RET | BPF_K, kErrno);
-  for (long nr : denied_syscalls(deny_opens)) {
-    jump(BPF_JMP | BPF_JEQ | BPF_K, static_cast<std::uint32_t>(nr), 0, 1);
-    stmt(BPF_RET | BPF_K, kErrno);
-  }
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-
-  sock_fprog fprog{static_cast<unsigned short>(prog.size()), prog.data()};
-  // TSYNC: every thread the process already has gets the filter too.
-  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fprog) != 0) {
-    report.detail += "seccomp refused (" + std::string(std::strerror(errno)) + "); ";
-    return false;
-  }
-  return true;
-}
-
-#else
-
-bool apply_seccomp(bool, SandboxReport& report) {
-  report.detail += "seccomp filter not built for this architecture; ";
-  return false;
-}
-
-#endif
-
 int thread_count() {
   std::ifstream status("/proc/self/status");
   std::string key;
@@ -244,13 +130,30 @@ SandboxReport enter_sandbox(const SandboxOptions& options) {
   report.threads_at_entry = thread_count();
   // Both mechanisms require it of an unprivileged process; it also stops set-uid
   // binaries from regaining privileges (moot: execve is denied as well).
+  // Identity first: mounting the scratch tmpfs needs root, and Landlock's rule must
+  // name the mounted directory, not the one underneath.
+  IdentityOptions identity;
+  identity.scratch_dir = options.scratch_dir;
+  identity.scratch_limit_bytes = options.scratch_limit_bytes;
+  identity.max_threads = options.max_threads;
+  identity.drop_privileges = options.drop_privileges;
+  const IdentityReport who = confine_identity(identity, report.detail);
+  report.privileges_dropped = who.privileges_dropped;
+  report.uid = who.uid;
+  report.scratch_tmpfs = who.scratch_tmpfs;
+  report.threads_limited = who.threads_limited;
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     report.detail += "no_new_privs refused; ";
     return report;
   }
-  if (options.use_landlock) apply_landlock(options, report);
-  report.opens_denied = !report.landlock;
-  report.seccomp = apply_seccomp(report.opens_denied, report);
+  if (options.confine_filesystem && options.use_landlock) apply_landlock(options, report);
+  report.opens_denied = options.confine_filesystem && !report.landlock;
+  SyscallFilterOptions filter;
+  filter.deny_opens = report.opens_denied;
+  filter.deny_network = options.deny_network;
+  filter.deny_processes = options.deny_processes;
+  filter.deny_shared_memory = options.deny_shared_memory;
+  report.seccomp = install_syscall_filter(filter, report.detail);
   if (!report.seccomp) report.opens_denied = false;
   return report;
 }

@@ -13,8 +13,12 @@ using Reply = WorkerProcess::Reply;
 // Every way a worker can end maps to exactly one class:
 //   missed its wall-clock deadline, or SIGXCPU (its CPU budget)   -> timeout
 //   exit code kWorkerExitOutOfMemory (died after a failed allocation),
-//   SIGKILL that the driver did not send (the kernel's OOM killer),
+//   SIGKILL that the driver did not send while the kernel counted an
+//   out-of-memory kill (or where it cannot tell: /proc/vmstat unreadable),
 //   or SIGSEGV/SIGBUS/SIGABRT with peak RSS near its memory limit -> out_of_memory
+//   SIGKILL with no out-of-memory kill counted (someone killed it)  -> worker_lost,
+//                                                                    retried once
+//   a reply that failed authentication (forged by the candidate)  -> crash
 //   any other signal                                              -> crash (signal)
 //   any other exit                                                -> worker_lost
 // A worker without a memory limit (the CUDA worker) never meets the memory-limit
@@ -36,6 +40,14 @@ void classify_lost_worker(const Reply& reply, std::string_view phase, std::strin
     e.diagnostic = what + " exceeded its time limit; the " + who + " was killed" + tail;
     return;
   }
+  if (reply.kind == Reply::Kind::forged) {
+    e.status = EvalStatus::crash;
+    e.diagnostic = what + ": the " + who +
+                   "'s reply failed authentication (candidate code wrote to the reply "
+                   "channel: a forged reply); the " +
+                   who + " was killed";
+    return;
+  }
   // Driver-side evidence that does not rely on the worker's word: a crash at the
   // memory limit is the allocation failure's consequence, not a bug of its own.
   const bool at_memory_limit =
@@ -48,6 +60,11 @@ void classify_lost_worker(const Reply& reply, std::string_view phase, std::strin
   } else if (reply.exit_code == kWorkerExitOutOfMemory && !reply.signal) {
     e.status = EvalStatus::out_of_memory;
     e.diagnostic = what + ": an allocation failed and the " + who + " died of it" + memory + tail;
+  } else if (reply.signal == SIGKILL && reply.oom_kills == 0) {
+    e.status = EvalStatus::worker_lost;
+    e.signal = SIGKILL;
+    e.diagnostic = what + ": " + who + " " + std::string(kKilledFromOutside) +
+                   " (SIGKILL; the kernel counted no out-of-memory kill)" + memory + tail;
   } else if (reply.signal == SIGKILL) {
     // Nobody here sent it: on Linux that is the out-of-memory killer.
     e.status = EvalStatus::out_of_memory;
@@ -68,6 +85,11 @@ void classify_lost_worker(const Reply& reply, std::string_view phase, std::strin
     e.diagnostic =
         what + ": " + who + " exited with code " + std::to_string(reply.exit_code) + tail;
   }
+}
+
+bool worth_retrying(const Evaluation& e) {
+  return e.status == EvalStatus::worker_lost &&
+         e.diagnostic.find(kKilledFromOutside) != std::string::npos;
 }
 
 bool request_failed(const Reply& reply, std::string_view phase, std::string_view worker,

@@ -9,6 +9,9 @@ WorkerPool::WorkerPool(std::size_t workers, WorkerOptions options) {
   // (EPIPE, then the worker is reaped), not a SIGPIPE that kills the driver.
   std::signal(SIGPIPE, SIG_IGN);
   if (workers == 0) workers = 1;
+  if (options.memory_limit_bytes == kShareOfMemory) {
+    options.memory_limit_bytes = worker_memory_share(workers);
+  }
   for (std::size_t i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<WorkerProcess>(options));
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <limits>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "evaluators/roofline_probe.hpp"
 #include "evaluators/sandbox.hpp"
 #include "evaluators/worker_limits.hpp"
+#include "evaluators/worker_reply_auth.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/hash.hpp"
 
@@ -33,7 +35,9 @@ using nlohmann::json;
 
 class WorkerService {
  public:
-  WorkerService() { register_builtin_tasks(tasks_); }
+  explicit WorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
+    register_builtin_tasks(tasks_);
+  }
 
   json handle(const json& request) {
     const std::string op = request.value("op", "");
@@ -68,12 +72,20 @@ class WorkerService {
                 {"seccomp", r.seccomp},
                 {"opens_denied", r.opens_denied},
                 {"threads_at_entry", r.threads_at_entry},
+                {"privileges_dropped", r.privileges_dropped},
+                {"uid", r.uid},
+                {"scratch_tmpfs", r.scratch_tmpfs},
+                {"threads_limited", r.threads_limited},
                 {"detail", r.detail}};
   }
 
  private:
   CpuJit& jit() {
-    if (!jit_) jit_ = std::make_unique<CpuJit>();
+    if (!jit_) {
+      JitOptions options;
+      options.max_kernels = max_kernels_;
+      jit_ = std::make_unique<CpuJit>(options);
+    }
     return *jit_;
   }
 
@@ -82,6 +94,10 @@ class WorkerService {
     CompiledKernel k = jit().compile(source, kKernelEntry);
     const std::uint64_t handle = hash_text(source);
     if (k.ok) kernels_[handle] = reinterpret_cast<KernelEntry>(k.entry);
+    // The JIT frees kernels beyond its bound: forget their entry points with them.
+    std::erase_if(kernels_, [&](const auto& kv) {
+      return !jit().holds(reinterpret_cast<const void*>(kv.second));
+    });
     json diagnostics = json::array();
     for (const SourceDiagnostic& d : k.diagnostics) diagnostics.push_back(to_json(d));
     return {{"ok", k.ok},
@@ -169,6 +185,7 @@ class WorkerService {
             {"target", jit().target_description()}};
   }
 
+  std::size_t max_kernels_;
   TaskRegistry tasks_;
   json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
   std::unique_ptr<CpuJit> jit_;
@@ -192,9 +209,11 @@ static void watch_for_orphaning(pid_t driver) {
 
 int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
   install_out_of_memory_classifier();
+  // Past RLIMIT_FSIZE a write fails with EFBIG rather than killing the worker.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
   LineChannel channel(in_fd, out_fd);
-  WorkerService service;
+  WorkerService service(setup.max_kernels);
   if (setup.sandbox) {
     try {
       service.warm_up();
@@ -204,6 +223,8 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
     SandboxOptions options;
     options.scratch_dir = setup.scratch_dir;
     options.use_landlock = setup.landlock;
+    options.scratch_limit_bytes = setup.scratch_limit_bytes;
+    options.max_threads = setup.max_threads;
 #ifdef EVOJIT_CLANG_RESOURCE_DIR
     // Builtin headers (immintrin.h...) stay readable: kernels may include them.
     options.read_only_dirs.push_back(EVOJIT_CLANG_RESOURCE_DIR);
@@ -224,7 +245,7 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
       reply = {{"error", e.what()}};
     }
     end_request();
-    if (!channel.write_line(reply.dump())) return 1;
+    if (!channel.write_line(sign_worker_reply(reply.dump()))) return 1;
   }
   return 0;
 }

@@ -13,6 +13,7 @@
 //     (caches: evaluators/cache_topology.hpp's JSON, read by the driver)
 //   {"op":"ping"}                                    -> {"ok":true,"sandbox":{...}}
 //
+// Replies are signed when the driver passed a key (evaluators/worker_reply_auth.hpp).
 // Every request may carry "cpu_seconds", the CPU-time budget for that request
 // (evaluators/worker_limits.hpp). Every reply carries "error" instead when the
 // request itself was malformed.
@@ -24,6 +25,7 @@
 // the network. The ping reply reports what the kernel allowed.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace evojit {
@@ -34,6 +36,9 @@ struct WorkerSetup {
   bool landlock = true;  // false: the seccomp-only fallback (tests)
   // The driver's pid: the worker exits when it is orphaned. 0 = do not watch.
   long driver_pid = 0;
+  std::size_t scratch_limit_bytes = 0;  // evaluators/sandbox_identity.hpp; 0 = none
+  unsigned max_threads = 0;             // RLIMIT_NPROC once it runs as its own uid
+  std::size_t max_kernels = 64;         // kernels its JIT keeps linked
 };
 
 // Serves requests until the input closes. Returns the process exit code.

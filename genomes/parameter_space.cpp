@@ -19,6 +19,11 @@ ParameterSpace::ParameterSpace(std::vector<Parameter> parameters,
       throw_input_error("duplicate parameter name '" + p.name + "'", "parameter space");
     names.push_back(p.name);
   }
+  if (constraint_texts_.size() > kMaxConstraints) {
+    throw_input_error("too many constraints (" + std::to_string(constraint_texts_.size()) +
+                          ", at most " + std::to_string(kMaxConstraints) + ")",
+                      "parameter space", "combine them with 'and'");
+  }
   for (const auto& text : constraint_texts_) {
     Expression e = Expression::parse(text);
     e.bind(names);

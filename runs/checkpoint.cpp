@@ -6,6 +6,7 @@
 
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -86,9 +87,7 @@ std::optional<Checkpoint> read_checkpoint(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / kCheckpointFile;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error("cannot read the checkpoint", path.string());
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_bounded_file(path, kRunStateFileCap, "checkpoint");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

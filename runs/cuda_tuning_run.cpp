@@ -13,6 +13,7 @@
 #include "runs/worker_check.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 using nlohmann::json;
@@ -56,13 +57,8 @@ RunOutcome execute_cuda_run(RunPlan& plan, const GpuProfile& gpu, const CudaRunO
 std::unique_ptr<CudaTask> cuda_task_from_t1(const std::filesystem::path& t1_file,
                                             const std::filesystem::path& kernel_source) {
   const T1Input t1 = read_t1_input(t1_file);
-  std::ifstream in(kernel_source);
-  if (!in) {
-    throw_input_error("cannot read the kernel source", kernel_source.string(),
-                      "give --kernel-source FILE.cu");
-  }
   std::stringstream text;
-  text << in.rdbuf();
+  text << read_bounded_file(kernel_source, kSourceFileCap, "kernel source (.cu)");
   T1CudaTaskSpec spec;
   spec.name = t1.name;
   spec.kind = cuda_problem_kind_for(t1.name + " " + t1.kernel.kernel_name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -94,9 +95,7 @@ void JournalWriter::sync() {
 }
 
 std::vector<nlohmann::json> read_journal(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input_error("cannot read the journal", path.string());
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = read_bounded_file(path, kRunStateFileCap, "journal");
   std::vector<nlohmann::json> records;
   std::size_t start = 0;
   std::size_t line_number = 1;

@@ -15,6 +15,7 @@
 #include "runs/run_validation.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -28,8 +29,7 @@ json read_run_json(const std::filesystem::path& dir) {
     throw_input_error("not a run directory (no run.json)", dir.string(),
                       "give the directory `evojit run --out` wrote");
   }
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_bounded_file(path, kConfigFileCap, "run.json");
   try {
     json run = json::parse(text);
     if (!run.is_object() || !run.contains("config") || !run.at("config").is_object()) {

@@ -11,6 +11,7 @@
 
 #include "support/error.hpp"
 #include "support/expression.hpp"
+#include "support/files.hpp"
 #include "support/json_pointer.hpp"
 #include "support/value.hpp"
 
@@ -331,11 +332,8 @@ RunConfig load_run_config(const std::filesystem::path& file) {
     throw_input_error("is a directory, not a file", file.string(),
                       "give the path of a run configuration (.json)");
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw_input_error("cannot open the file", file.string(), "check its permissions");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_run_config(text.str(), file.string());
+  return parse_run_config(read_bounded_file(file, kConfigFileCap, "run configuration"),
+                          file.string());
 }
 
 }  // namespace evojit

@@ -10,6 +10,7 @@
 
 #include "runs/journal.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -17,10 +18,11 @@ namespace {
 using nlohmann::json;
 
 json read_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return nullptr;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return nullptr;
+  const std::string text = read_bounded_file(path, kRunStateFileCap, "run directory");
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw_input_error(std::string("not valid JSON: ") + e.what(), path.string());
   }

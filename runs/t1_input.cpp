@@ -9,6 +9,7 @@
 #include "runs/t1_values.hpp"
 #include "support/error.hpp"
 #include "support/expression.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -249,13 +250,10 @@ T1Input read_t1_input(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file, ec)) {
     throw_input_error("no such file", file.string(), "give the path of a T1 tuning input (.json)");
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw_input_error("cannot open the file", file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_bounded_file(file, kT1FileCap, "T1 tuning input");
   json doc;
   try {
-    doc = json::parse(text.str());
+    doc = json::parse(text);
   } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
     throw_input_error(std::string("not a JSON document: ") + e.what(), file.string(),
                       "expected a T1 tuning input");

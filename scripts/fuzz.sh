@@ -6,6 +6,11 @@
 #   FUZZ_BUILD_DIR build folder (default build-fuzzers at the repository root)
 #   FUZZ_TARGETS   targets to run (default: expression run_config cache)
 #
+# Inputs may be as long as the readers' limits (support/files.hpp, the expression
+# depth and size bounds in support/expression.hpp): 256 KiB, so an expression can
+# pass kMaxExpressionDepth; the cache target lowers the decompression cap to 1 MiB
+# (EVOJIT_MAX_INPUT_MB) so that a few KiB of gzip can reach it.
+#
 # Prints the number of executions per target and exits non-zero when any target found
 # a crash, a sanitizer report, a leak, a timeout or an out-of-memory; the reproducer is
 # left as FUZZ_BUILD_DIR/artifacts/<target>-crash-... (replay it: ./<target>_fuzzer FILE).
@@ -39,7 +44,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds}s"
   rc=0
   "$build/${t}_fuzzer" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
-    -rss_limit_mb=2048 -max_len=8192 -artifact_prefix="$build/artifacts/$t-" "${dict[@]}" \
+    -rss_limit_mb=2048 -max_len=262144 -artifact_prefix="$build/artifacts/$t-" "${dict[@]}" \
     "$corpus" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   if ((rc != 0)); then

@@ -3,14 +3,28 @@
 #include <algorithm>
 
 #include "support/expression_ast.hpp"
+#include "support/printable.hpp"
 
 namespace evojit {
 namespace {
 
 // "message at column N" followed by the expression and a caret under the column.
+// A long expression is shown as a window of about 100 characters around the column,
+// control characters escaped (the caret still points at the column).
 std::string describe(const std::string& message, const std::string& text, std::size_t column) {
-  std::string caret(column > 0 ? column - 1 : 0, ' ');
-  return message + " (column " + std::to_string(column) + ")\n    " + text + "\n    " + caret + "^";
+  constexpr std::size_t kBefore = 50;
+  constexpr std::size_t kWindow = 100;
+  const std::size_t at = column > 0 ? std::min(column - 1, text.size()) : 0;
+  const std::size_t from = at > kBefore ? at - kBefore : 0;
+  const std::string head = from > 0 ? "..." : "";
+  const std::string before = printable(std::string_view(text).substr(from, at - from), kWindow);
+  std::string shown = head + before;
+  const std::size_t caret_at = shown.size();
+  const std::string_view after = std::string_view(text).substr(at);
+  shown += printable(after.substr(0, std::min(after.size(), kWindow - kBefore)), kWindow);
+  if (after.size() > kWindow - kBefore) shown += "...";
+  return message + " (column " + std::to_string(column) + ")\n    " + shown + "\n    " +
+         std::string(caret_at, ' ') + "^";
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 // lookups: spaces of 10^7 points and replay at 100k evaluations/s depend on it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +21,13 @@
 #include "support/value.hpp"
 
 namespace evojit {
+
+// Bounds that keep a hostile constraint from overflowing the stack or the memory:
+// the depth of an expression's tree, its number of nodes, and how many constraints
+// a parameter space takes. Beyond them, an ExpressionError / InputError.
+inline constexpr std::uint32_t kMaxExpressionDepth = 1000;
+inline constexpr std::size_t kMaxExpressionNodes = 100'000;
+inline constexpr std::size_t kMaxConstraints = 10'000;
 
 // A syntax error: `column` is 1-based into the expression text.
 class ExpressionError : public InputError {

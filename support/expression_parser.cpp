@@ -1,9 +1,12 @@
+// Over 400 lines on purpose: one grammar, one rule per method; split by rule it would
+// scatter the precedence ladder across files.
 // Recursive-descent parser for the constraint language. The grammar is
 // Python's expression grammar restricted to what tuning constraints use; the
 // precedence levels follow the Python reference (lowest first):
 //   x if c else y | or | and | not | comparisons (chained, in, not in) | '|' | '^' |
 //   '&' | << >> | + - | * / // % | unary + - ~ | ** (right-assoc, binds tighter than
 //   a unary operator on its left: -2 ** 2 == -4) | calls, atoms.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,7 +67,50 @@ class Parser {
     advance();
   }
 
+  // The evaluator walks the tree recursively, so its depth (not only the nesting of
+  // parentheses) is bounded: `1+1+...+1` with 20,000 terms is one node per `+`, each
+  // the left child of the next. Such an expression is refused with a message, never
+  // a stack overflow; so is one of more than kMaxExpressionNodes nodes.
   std::uint32_t add(Node n) {
+    std::uint32_t depth = 0;
+    auto deeper = [&](std::uint32_t child) { depth = std::max(depth, depth_of_[child]); };
+    switch (n.op) {
+      case Op::constant:
+      case Op::name:
+        break;
+      case Op::list:
+      case Op::tuple:
+      case Op::compare:
+      case Op::call:
+        for (std::uint32_t k = 0; k < n.count; ++k) deeper(program_.children[n.first + k]);
+        break;
+      case Op::neg:
+      case Op::pos:
+      case Op::invert:
+      case Op::logical_not:
+        deeper(n.a);
+        break;
+      case Op::if_else:
+        deeper(n.a);
+        deeper(n.b);
+        deeper(n.c);
+        break;
+      default:
+        deeper(n.a);
+        deeper(n.b);
+    }
+    if (depth + 1 > kMaxExpressionDepth) {
+      lexer_.fail("expression too deep to evaluate (more than " +
+                      std::to_string(kMaxExpressionDepth) +
+                      " nested operations); split it into several constraints",
+                  n.column);
+    }
+    if (program_.nodes.size() >= kMaxExpressionNodes) {
+      lexer_.fail("expression too long (more than " + std::to_string(kMaxExpressionNodes) +
+                      " terms and operators); split it into several constraints",
+                  n.column);
+    }
+    depth_of_.push_back(depth + 1);
     program_.nodes.push_back(n);
     return static_cast<std::uint32_t>(program_.nodes.size() - 1);
   }
@@ -371,6 +417,7 @@ class Parser {
   Lexer lexer_;
   Token tok_;
   int depth_ = 0;
+  std::vector<std::uint32_t> depth_of_;  // per node: the depth of its subtree
   Program program_;
 };
 

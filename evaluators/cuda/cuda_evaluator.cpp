@@ -20,7 +20,6 @@ constexpr std::string_view kWorker = "CUDA worker";
 template <class O>
 void relax_for_cuda(O& o) {
   if constexpr (requires { o.memory_limit_bytes; }) o.memory_limit_bytes = 0;
-  if constexpr (requires { o.sandbox; }) o.sandbox = false;
   o.address_space_limit_bytes = 0;
 }
 

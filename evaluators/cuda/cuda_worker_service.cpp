@@ -17,6 +17,7 @@
 #include "evaluators/cuda/nvrtc_compiler.hpp"
 #include "evaluators/evaluation_json.hpp"
 #include "evaluators/line_channel.hpp"
+#include "evaluators/worker_reply_auth.hpp"
 #include "kernels/cuda/cuda_task.hpp"
 #include "support/hash.hpp"
 
@@ -365,7 +366,8 @@ int serve_cuda_worker(int in_fd, int out_fd, int device) {
     } catch (const std::exception& e) {
       reply = {{"error", e.what()}};
     }
-    if (!channel.write_line(reply.dump(-1, ' ', false, json::error_handler_t::replace))) return 1;
+    const std::string body = reply.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!channel.write_line(sign_worker_reply(body))) return 1;
   }
   return 0;
 }

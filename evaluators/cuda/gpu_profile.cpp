@@ -9,6 +9,7 @@
 #include "evaluators/worker_pool.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/files.hpp"
 
 namespace evojit {
 namespace {
@@ -83,11 +84,12 @@ std::filesystem::path default_gpu_profile_path(int device) {
 }
 
 std::optional<GpuProfile> load_gpu_profile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  const std::string text = read_bounded_file(path, kProfileFileCap, "GPU profile");
   json j;
   try {
-    in >> j;
+    j = json::parse(text);
   } catch (const json::exception&) {
     return std::nullopt;
   }

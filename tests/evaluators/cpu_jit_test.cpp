@@ -165,6 +165,39 @@ TEST(CpuJit, TwoKernelsDefiningTheSameEntryCoexist) {
   EXPECT_EQ(out, 11.0f);
 }
 
+TEST(CpuJit, KernelsBeyondTheBoundAreFreedLeastRecentlyUsedFirst) {
+  JitOptions options;
+  options.max_kernels = 2;
+  CpuJit bounded(options);
+  const auto kernel = [](int constant) {
+    return with_prelude(
+        "extern \"C\" void evojit_kernel(const evojit_args* a) {\n"
+        "  a->buffers[0][0] = " +
+        std::to_string(constant) + ".0f;\n}\n");
+  };
+  const CompiledKernel a = bounded.compile(kernel(1), kKernelEntry);
+  const CompiledKernel b = bounded.compile(kernel(2), kKernelEntry);
+  ASSERT_TRUE(a.ok && b.ok) << a.log << b.log;
+  EXPECT_TRUE(bounded.compile(kernel(1), kKernelEntry).stats.cache_hit);  // a is now newer
+  const CompiledKernel c = bounded.compile(kernel(3), kKernelEntry);
+  ASSERT_TRUE(c.ok) << c.log;
+  EXPECT_EQ(bounded.cache_size(), 2u);
+  EXPECT_TRUE(bounded.holds(a.entry));
+  EXPECT_FALSE(bounded.holds(b.entry));  // freed
+  EXPECT_TRUE(bounded.holds(c.entry));
+  float out = 0.0f;
+  KernelArgs args;
+  args.buffers[0] = &out;
+  entry_of(c)(&args);
+  EXPECT_EQ(out, 3.0f);
+  // Compiled again, the freed one is a fresh compile and works.
+  const CompiledKernel again = bounded.compile(kernel(2), kKernelEntry);
+  ASSERT_TRUE(again.ok) << again.log;
+  EXPECT_FALSE(again.stats.cache_hit);
+  entry_of(again)(&args);
+  EXPECT_EQ(out, 2.0f);
+}
+
 TEST(CpuJit, CodeHashFollowsTheMachineCodeNotTheText) {
   const CompiledKernel base = jit().compile(with_prelude(kScaleKernel), kKernelEntry);
   // A comment and different whitespace: a cache miss, identical code.

@@ -114,3 +114,29 @@ TEST(FaultInjection, TwoHundredEvaluationRunFinishesWithEveryFailureInItsClass) 
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(FaultInjection, AnEvaluationLostToAWorkerKilledFromOutsideIsRetriedOnce) {
+  ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
+  TaskRegistry tasks;
+  register_builtin_tasks(tasks);
+  const Task& task = tasks.get(kFaultInjectionTaskName);
+  WorkerPool pool(1);
+  {
+    WorkerPool::Lease lease = pool.acquire();
+    ASSERT_EQ(lease.worker().request({{"op", "ping"}}, std::chrono::milliseconds(60'000)).kind,
+              WorkerProcess::Reply::Kind::ok);
+    ::kill(lease.worker().pid(), SIGKILL);  // by someone else, between evaluations
+  }
+  const RooflineFitness fitness(1e12, 1e11);
+  CpuEvaluatorOptions options;
+  options.measure.max_seconds = 0.01;
+  CpuEvaluator evaluator(task, task.space(), task.training_sizes(), pool, fitness, options);
+  const Evaluation e = evaluator.evaluate(task.seed());
+  EXPECT_EQ(e.status, EvalStatus::ok) << e.diagnostic;
+}
+
+}  // namespace
+}  // namespace evojit

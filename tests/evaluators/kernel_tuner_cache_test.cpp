@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "support/error.hpp"
 
@@ -343,6 +346,42 @@ TEST(KernelTunerCacheFormats, AnObjectiveOfTheWrongTypeNamesItsPointer) {
         "objective": [], "cache": {}})",
                                        "empty.json"),
                InputError);
+}
+
+TEST(KernelTunerCache, AGzipBombStopsAtTheDecompressionCap) {
+  // 3 MiB of blanks inside a valid cache: a few KiB compressed. With a 1 MiB cap (the
+  // default is 512 MiB, what a 1 MB bomb of zeros would otherwise exceed sixfold) it
+  // must be refused while decompressing, not loaded.
+  const auto path = std::filesystem::temp_directory_path() / "evojit_ktc_bomb.json.gz";
+  {
+    gzFile out = gzopen(path.c_str(), "wb9");
+    ASSERT_NE(out, nullptr);
+    const std::string head =
+        std::string(kSmallCache).substr(0, std::string(kSmallCache).size() - 1);
+    gzwrite(out, head.data(), static_cast<unsigned>(head.size()));
+    const std::string blanks(1 << 20, ' ');
+    for (int i = 0; i < 3; ++i) gzwrite(out, blanks.data(), static_cast<unsigned>(blanks.size()));
+    gzwrite(out, "}", 1);
+    gzclose(out);
+  }
+  ASSERT_LT(std::filesystem::file_size(path), 64u << 10);
+  ::setenv("EVOJIT_MAX_INPUT_MB", "1", 1);
+  try {
+    KernelTunerCache::load(path);
+    ADD_FAILURE() << "a cache decompressing past the cap loaded";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("decompressed text is larger than the 1 MiB limit"),
+              std::string::npos)
+        << e.what();
+  }
+  ::unsetenv("EVOJIT_MAX_INPUT_MB");
+  // Under the default cap it is the small cache with blanks.
+  EXPECT_EQ(KernelTunerCache::load(path).size(), KernelTunerCache::parse(kSmallCache, "x").size());
+  std::filesystem::remove(path);
+}
+
+TEST(KernelTunerCache, ADeviceIsNotACacheFile) {
+  EXPECT_THROW(KernelTunerCache::load("/dev/zero"), InputError);
 }
 
 }  // namespace

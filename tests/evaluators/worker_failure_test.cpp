@@ -41,7 +41,21 @@ TEST(WorkerFailure, EachWayAWorkerEndsHasOneClass) {
   EXPECT_EQ(classified(timed_out).status, EvalStatus::timeout);
   EXPECT_EQ(classified(died_by(SIGXCPU)).status, EvalStatus::timeout);
   EXPECT_EQ(classified(exited_with(kWorkerExitOutOfMemory)).status, EvalStatus::out_of_memory);
-  EXPECT_EQ(classified(died_by(SIGKILL)).status, EvalStatus::out_of_memory);
+  EXPECT_EQ(classified(died_by(SIGKILL)).status, EvalStatus::out_of_memory);  // can't tell
+  Reply oom_killed = died_by(SIGKILL);
+  oom_killed.oom_kills = 1;
+  EXPECT_EQ(classified(oom_killed).status, EvalStatus::out_of_memory);
+  Reply killed_by_someone = died_by(SIGKILL);
+  killed_by_someone.oom_kills = 0;
+  const Evaluation lost = classified(killed_by_someone);
+  EXPECT_EQ(lost.status, EvalStatus::worker_lost);
+  EXPECT_TRUE(worth_retrying(lost));
+  EXPECT_FALSE(worth_retrying(classified(exited_with(3))));
+  Reply forged;
+  forged.kind = Reply::Kind::forged;
+  const Evaluation forgery = classified(forged);
+  EXPECT_EQ(forgery.status, EvalStatus::crash);
+  EXPECT_NE(forgery.diagnostic.find("forged"), std::string::npos) << forgery.diagnostic;
   EXPECT_EQ(classified(exited_with(3)).status, EvalStatus::worker_lost);
 
   const Evaluation crash = classified(died_by(SIGFPE));

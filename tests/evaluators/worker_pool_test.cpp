@@ -9,9 +9,13 @@
 
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "evaluators/worker_failure.hpp"
 #include "evaluators/worker_limits.hpp"
 #include "evaluators/worker_pool.hpp"
 #include "kernels/fault_injection.hpp"
@@ -134,9 +138,71 @@ TEST_F(WorkerPoolTest, EachWorkerRunsInItsOwnScratchDirectoryRemovedWhenItEnds) 
   std::filesystem::remove_all(root);
 }
 
-TEST_F(WorkerPoolTest, DefaultMemoryLimitIsAtLeastFourGiB) {
-  EXPECT_GE(default_worker_memory_limit(), std::size_t{4} << 30);
-  EXPECT_EQ(WorkerOptions{}.memory_limit_bytes, default_worker_memory_limit());
+TEST_F(WorkerPoolTest, TheMemoryLimitIsSharedOutAmongThePoolsWorkers) {
+  const std::size_t ram = static_cast<std::size_t>(::sysconf(_SC_PHYS_PAGES)) *
+                          static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t floor = std::size_t{512} << 20;
+  WorkerPool pool(4);
+  const std::size_t each = pool.acquire().worker().memory_limit_bytes();
+  EXPECT_EQ(each, worker_memory_share(4));
+  // Together the workers stay within the machine (unless the floor rules).
+  if (each > floor) EXPECT_LE(4 * each, ram);
+  EXPECT_GE(worker_memory_share(1), worker_memory_share(4));
+  WorkerOptions fixed;
+  fixed.memory_limit_bytes = std::size_t{1} << 30;  // an explicit limit is kept
+  WorkerPool explicit_pool(4, fixed);
+  EXPECT_EQ(explicit_pool.acquire().worker().memory_limit_bytes(), std::size_t{1} << 30);
+}
+
+TEST_F(WorkerPoolTest, AWorkerIsRecycledAfterItsQuotaOfCompiles) {
+  WorkerOptions options;
+  options.recycle_after_compiles = 2;
+  WorkerProcess worker{options};
+  for (int i = 0; i < 5; ++i) {
+    const Reply ran = compile_and_run(worker, "none", milliseconds(30'000));
+    ASSERT_EQ(ran.kind, Reply::Kind::ok);
+    EXPECT_EQ(ran.body.value("status", ""), "ok") << ran.body.dump();
+  }
+  // Compiles 1-2 in the first process, 3-4 in the second, 5 in the third.
+  EXPECT_EQ(worker.generation(), 3u);
+  EXPECT_EQ(worker.compiles(), 1u);
+}
+
+TEST_F(WorkerPoolTest, AWorkerKilledFromOutsideIsLostNotOutOfMemory) {
+  WorkerProcess worker{WorkerOptions{}};
+  expect_alive(worker);
+  ::kill(worker.pid(), SIGKILL);  // someone else's doing, not the driver's
+  const Reply lost = worker.request({{"op", "ping"}}, milliseconds(30'000));
+  ASSERT_EQ(lost.kind, Reply::Kind::died);
+  EXPECT_EQ(lost.signal, SIGKILL);
+  EXPECT_EQ(lost.oom_kills, 0);  // the kernel's out-of-memory killer did not do it
+  Evaluation e;
+  classify_lost_worker(lost, "run", "worker", e);
+  EXPECT_EQ(e.status, EvalStatus::worker_lost) << e.diagnostic;
+  EXPECT_TRUE(worth_retrying(e));
+  expect_alive(worker);
+}
+
+TEST_F(WorkerPoolTest, ScratchDirectoriesOfADeadDriverAreRemovedAtStart) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("evojit-stale-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  ::waitpid(gone, nullptr, 0);
+  const auto stale = root / ("evojit-scratch-" + std::to_string(gone) + "-abcdef");
+  const auto alive = root / ("evojit-scratch-" + std::to_string(::getppid()) + "-abcdef");
+  std::filesystem::create_directories(stale / "left-behind");
+  std::filesystem::create_directories(alive);
+  WorkerOptions options;
+  options.scratch_root = root.string();
+  {
+    WorkerProcess worker{options};
+    expect_alive(worker);
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_TRUE(std::filesystem::exists(alive));  // its driver still runs
+  }
+  std::filesystem::remove_all(root);
 }
 
 TEST_F(WorkerPoolTest, PoolLendsEachWorkerToOneEvaluationAtATime) {

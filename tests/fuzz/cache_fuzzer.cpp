@@ -5,6 +5,8 @@
 // is a finding.
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -38,6 +40,13 @@ std::filesystem::path scratch_file() {
 }
 
 }  // namespace
+
+// A 1 MiB cap on the decompressed text: a few KiB of gzip reach it (the default cap,
+// 512 MiB, is beyond any input the fuzzer writes).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  ::setenv("EVOJIT_MAX_INPUT_MB", "1", 1);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const bool gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;

@@ -238,3 +238,16 @@ TEST(ParameterSpaceT1, ValidPointsMatchTheKernelTunerCaches) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+TEST(ParameterSpace, TheNumberOfConstraintsIsBounded) {
+  std::vector<std::string> many(kMaxConstraints + 1, "x > 0");
+  EXPECT_THROW(ParameterSpace({Parameter::power_of_two("x", 1, 4)}, many), InputError);
+  many.resize(100);
+  EXPECT_NO_THROW(ParameterSpace({Parameter::power_of_two("x", 1, 4)}, many));
+}
+
+}  // namespace
+}  // namespace evojit

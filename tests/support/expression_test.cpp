@@ -202,3 +202,44 @@ TEST(ExpressionNesting, ADeeplyNestedConstraintIsRejectedNotACrash) {
 
 }  // namespace
 }  // namespace evojit
+
+namespace evojit {
+namespace {
+
+std::string sum_of_ones(int terms) {
+  std::string text = "1";
+  for (int i = 1; i < terms; ++i) text += "+1";
+  return text;
+}
+
+TEST(ExpressionBounds, TwentyThousandTermsAreRefusedNotAStackOverflow) {
+  // Was a SIGSEGV: the evaluator recursed once per '+'.
+  try {
+    Expression::parse(sum_of_ones(20'000));
+    FAIL() << "a 20,000-term expression parsed";
+  } catch (const ExpressionError& e) {
+    EXPECT_NE(std::string(e.what()).find("too deep"), std::string::npos) << e.what();
+  }
+  std::string nested_not;
+  for (int i = 0; i < 20'000; ++i) nested_not += "not ";
+  EXPECT_THROW(Expression::parse(nested_not + "x"), ExpressionError);
+  std::string powers = "2";
+  for (int i = 0; i < 20'000; ++i) powers += "**1";
+  EXPECT_THROW(Expression::parse(powers), ExpressionError);
+}
+
+TEST(ExpressionBounds, LongButShallowExpressionsStillEvaluate) {
+  Expression e = Expression::parse(sum_of_ones(900));
+  e.bind({});
+  EXPECT_EQ(std::get<std::int64_t>(e.evaluate(std::span<const Value>{})), 900);
+  std::string list = "x in [0";
+  for (int i = 1; i < 50'000; ++i) list += "," + std::to_string(i);
+  Expression in_list = Expression::parse(list + "]");
+  const std::vector<std::string> names = {"x"};
+  in_list.bind(names);
+  const std::vector<Value> values = {Value{std::int64_t{49'999}}};
+  EXPECT_TRUE(in_list.holds(values));
+}
+
+}  // namespace
+}  // namespace evojit
