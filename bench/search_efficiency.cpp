@@ -1,14 +1,28 @@
 // Search efficiency: every registered strategy on every recorded GPU space (Kernel
-// Tuner caches replayed, under the T1 file's conditions where there is one), scored
-// as in Willemsen et al. (FGCS 2024) on evaluation counts: 0 is random search, 1 is
-// the optimum from the first evaluation on (bench/willemsen_score.hpp). Random search
-// is run too, as a self-check: its mean score should be about 0.
+// Tuner caches replayed as users replay them: the configurations the cache holds are
+// the space; --t1 uses the T1 file's conditions instead), scored as in Willemsen et
+// al. (FGCS 2024) on evaluation counts, each run charged as evojit charges it: 0 is
+// random search, 1 is the optimum from the first evaluation on
+// (bench/willemsen_score.hpp). Random search is run too, as a self-check: its mean
+// score should be about 0.
+//
+// When kernel_tuner can be imported (by --kernel-tuner-python, default $KERNEL_TUNER_PYTHON
+// or python3), Kernel Tuner's strategies run too, through bench/kernel_tuner_runs.py
+// (simulation mode, same space, budgets, repeats and scorer; bench/kernel_tuner_peer.hpp),
+// and the table holds both tools.
 //
 // Usage: bench_search_efficiency [--spaces DIR] [--seeds N] [--threads N]
 //          [--strategies a,b,...] [--only SUBSTRING] [--params NAME='{json}']...
-//          [--variant LABEL=NAME:'{json}']... [--cutoff 0.95]
+//          [--variant LABEL=NAME:'{json}']... [--cutoff 0.95] [--t1]
+//          [--kernel-tuner-python PATH] [--kernel-tuner-strategies a,b,...]
+//          [--kernel-tuner-runs FILE] [--no-kernel-tuner]
 //   --params sets the parameters of a registered strategy's row; --variant adds a row
 //   running strategy NAME with these parameters (to compare settings side by side).
+//   --kernel-tuner-runs reads the lines the driver printed earlier (same budgets,
+//   checked) instead of running it.
+//
+// (Over 400 lines: it is one program's options, runs and table, read top to bottom;
+// the scorer and the Kernel Tuner peer live in their own files.)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +31,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,9 +42,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/kernel_tuner_peer.hpp"
 #include "bench/willemsen_score.hpp"
 #include "evaluators/replay_evaluator.hpp"
 #include "evaluators/replay_space.hpp"
+#include "runs/replay_run.hpp"
 #include "runs/t1_input.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
@@ -45,7 +62,18 @@ struct Row {
   std::string label;
   std::string strategy;
   nlohmann::json params = nlohmann::json::object();
+  bool peer = false;  // a Kernel Tuner strategy
 };
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start <= list.size();) {
+    std::size_t end = std::min(list.find(',', start), list.size());
+    if (end > start) out.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 struct Options {
   std::filesystem::path spaces = EVOJIT_BENCH_SPACES_DIR;
@@ -56,6 +84,13 @@ struct Options {
   double cutoff = 0.95;
   std::vector<std::pair<std::string, nlohmann::json>> params;
   std::vector<Row> variants;
+  bool t1 = false;
+  std::string kt_python =
+      std::getenv("KERNEL_TUNER_PYTHON") ? std::getenv("KERNEL_TUNER_PYTHON") : "python3";
+  std::vector<std::string> kt_strategies{"genetic_algorithm", "pso", "simulated_annealing",
+                                         "random_sample"};
+  std::filesystem::path kt_runs;
+  bool kernel_tuner = true;
 };
 
 [[noreturn]] void usage_error(const std::string& what) {
@@ -93,12 +128,17 @@ Options parse_options(int argc, char** argv) {
     } else if (flag == "--cutoff") {
       o.cutoff = std::strtod(value().c_str(), nullptr);
     } else if (flag == "--strategies") {
-      std::string list = value();
-      for (std::size_t start = 0; start <= list.size();) {
-        std::size_t end = std::min(list.find(',', start), list.size());
-        if (end > start) o.strategies.push_back(list.substr(start, end - start));
-        start = end + 1;
-      }
+      o.strategies = split_list(value());
+    } else if (flag == "--t1") {
+      o.t1 = true;
+    } else if (flag == "--kernel-tuner-python") {
+      o.kt_python = value();
+    } else if (flag == "--kernel-tuner-strategies") {
+      o.kt_strategies = split_list(value());
+    } else if (flag == "--kernel-tuner-runs") {
+      o.kt_runs = value();
+    } else if (flag == "--no-kernel-tuner") {
+      o.kernel_tuner = false;
     } else if (flag == "--params") {
       std::string v = value();
       std::size_t eq = v.find('=');
@@ -165,6 +205,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 struct Space {
   std::string name;
+  std::filesystem::path file;
   std::string t1;  // the T1 file's name, or "" when the space is the cache's own
   std::shared_ptr<const KernelTunerCache> cache;
   std::optional<ParameterSpace> t1_space;
@@ -237,13 +278,53 @@ void run_space(Space& space, const std::vector<Row>& rows, const StrategyRegistr
   for (std::thread& t : threads) t.join();
 }
 
+// The Kernel Tuner rows: one per strategy, scored like evojit's (a missing repeat
+// scores NaN and marks the row failed).
+void add_peer_rows(std::vector<Space>& spaces, std::vector<Row>& rows,
+                   const std::map<std::string, std::vector<bench::PeerRun>>& runs,
+                   const Options& o) {
+  for (const std::string& strategy : o.kt_strategies) {
+    rows.push_back({"kernel_tuner " + strategy, strategy, nlohmann::json::object(), true});
+    for (Space& s : spaces) {
+      std::vector<double> scores(o.seeds, std::numeric_limits<double>::quiet_NaN());
+      std::string failure = "no run recorded";
+      if (auto it = runs.find(s.name); it != runs.end()) {
+        std::size_t found = 0;
+        for (const bench::PeerRun& r : it->second) {
+          if (r.strategy != strategy || r.repeat >= o.seeds) continue;
+          scores[r.repeat] = s.baseline->score(r.curve);
+          ++found;
+        }
+        if (found >= o.seeds) failure.clear();
+      }
+      s.scores.push_back(std::move(scores));
+      s.failures.push_back(failure);
+    }
+  }
+}
+
+// Per seed, the mean over spaces; their standard deviation, lowest and highest.
+struct Spread {
+  double sd = 0.0, lowest = 0.0, highest = 0.0;
+};
+Spread seed_spread(const std::vector<Space>& spaces, std::size_t row, std::size_t seeds) {
+  std::vector<double> per_seed(seeds, 0.0);
+  for (const Space& s : spaces)
+    for (std::size_t k = 0; k < seeds; ++k) per_seed[k] += s.scores[row][k] / spaces.size();
+  const MeanAndError m = bench::mean_and_error(per_seed);
+  return {m.standard_error * std::sqrt(static_cast<double>(seeds)),
+          *std::min_element(per_seed.begin(), per_seed.end()),
+          *std::max_element(per_seed.begin(), per_seed.end())};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = parse_options(argc, argv);
   StrategyRegistry registry;
   register_builtin_strategies(registry);
-  const std::vector<Row> rows = make_rows(o, registry);
+  std::vector<Row> rows = make_rows(o, registry);
+  const std::string default_strategy = ReplayRunConfig{}.strategy;
 
   const auto table_start = std::chrono::steady_clock::now();
   std::vector<std::filesystem::path> files;
@@ -257,26 +338,43 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   if (files.empty()) usage_error("no *.json.gz cache in " + o.spaces.string());
 
+  std::optional<std::string> kt_version;
+  if (o.kernel_tuner && o.kt_runs.empty()) kt_version = bench::kernel_tuner_version(o.kt_python);
   std::printf(
       "Search efficiency on recorded spaces: score of Willemsen et al. (FGCS 2024),\n"
       "0 = random search (exact expectation, without replacement), 1 = the optimum.\n"
-      "Budgets are counts of distinct evaluations, not tuning time as in the paper: B is\n"
-      "the fewest draws after which random search is expected %.0f%% of the way from the\n"
-      "median to the optimum; the score is the mean over t = 1..B of\n"
-      "(E[random best](t) - best(t)) / (E[random best](t) - optimum). Failed points are\n"
-      "draws with no time (+inf, capped at the worst time) for random and strategies.\n"
-      "%zu seeds per cell, %u threads; cell = mean score +- standard error.\n\n",
-      100.0 * o.cutoff, o.seeds, o.threads);
+      "Budgets are counts of distinct evaluations, as each tool charges them, not tuning\n"
+      "time as in the paper: B is the fewest draws after which random search is expected\n"
+      "%.0f%% of the way from the median to the optimum; the score is the mean over\n"
+      "t = 1..B of (E[random best](t) - best(t)) / (E[random best](t) - optimum). Failed\n"
+      "points are draws with no time (+inf, capped at the worst time) for every tool.\n"
+      "Space: %s.\n"
+      "%zu seeds per cell, %u threads; cell = mean score +- standard error.\n",
+      100.0 * o.cutoff,
+      o.t1 ? "the T1 file's conditions where there is one"
+           : "the configurations each cache holds (as a replay without a T1 file)",
+      o.seeds, o.threads);
+  if (!o.kernel_tuner) {
+    std::printf("Kernel Tuner: not run (--no-kernel-tuner).\n\n");
+  } else if (!o.kt_runs.empty()) {
+    std::printf("Kernel Tuner: runs read from %s (printed by bench/kernel_tuner_runs.py).\n\n",
+                o.kt_runs.c_str());
+  } else if (kt_version) {
+    std::printf("Kernel Tuner %s (%s): simulation mode, max_fevals = B, %zu repeats.\n\n",
+                kt_version->c_str(), o.kt_python.c_str(), o.seeds);
+  } else {
+    std::printf("Kernel Tuner: not installed for %s (set --kernel-tuner-python).\n\n",
+                o.kt_python.c_str());
+  }
 
   std::vector<Space> spaces;
-  std::atomic<std::size_t> evaluations{0};
-  double run_s = 0.0;
   for (const auto& file : files) {
     Space s;
     s.name = stem_of(file);
+    s.file = file;
     try {
       s.cache = std::make_shared<const KernelTunerCache>(KernelTunerCache::load(file));
-      if (auto t1 = find_t1_for_cache(file)) {
+      if (auto t1 = o.t1 ? find_t1_for_cache(file) : std::nullopt) {
         s.t1 = t1->filename().string();
         s.t1_space = read_t1_input(*t1).space;
       }
@@ -290,13 +388,50 @@ int main(int argc, char** argv) {
       std::printf("%-24s skipped: %s\n", s.name.c_str(), e.what());
       continue;
     }
+    spaces.push_back(std::move(s));
+  }
+  if (spaces.empty()) usage_error("no space could be loaded");
+
+  // Kernel Tuner runs beside evojit's (it is one Python process at a time).
+  std::map<std::string, std::vector<bench::PeerRun>> peer_runs;
+  std::string peer_error;
+  std::thread peer;
+  if (o.kernel_tuner && !o.kt_runs.empty()) {
+    std::map<std::string, std::size_t> budgets;
+    for (const Space& s : spaces) budgets[s.name] = s.baseline->budget();
+    try {
+      peer_runs = bench::read_kernel_tuner_runs(o.kt_runs, budgets);
+    } catch (const std::exception& e) {
+      usage_error(e.what());
+    }
+  } else if (o.kernel_tuner && kt_version) {
+    peer = std::thread([&] {
+      for (const Space& s : spaces) {
+        try {
+          peer_runs[s.name] =
+              bench::run_kernel_tuner(o.kt_python, EVOJIT_BENCH_KERNEL_TUNER_DRIVER, s.file,
+                                      s.baseline->budget(), o.seeds, o.kt_strategies);
+        } catch (const std::exception& e) {
+          peer_error += e.what() + std::string("\n");
+        }
+      }
+    });
+  }
+
+  std::atomic<std::size_t> evaluations{0};
+  double run_s = 0.0;
+  for (Space& s : spaces) {
     const auto start = std::chrono::steady_clock::now();
     run_space(s, rows, registry, o, evaluations);
     s.run_s = seconds_since(start);
     run_s += s.run_s;
-    spaces.push_back(std::move(s));
   }
-  if (spaces.empty()) usage_error("no space could be loaded");
+  const std::size_t evojit_rows = rows.size();
+  if (peer.joinable()) peer.join();
+  if (!peer_error.empty()) std::printf("! Kernel Tuner: %s", peer_error.c_str());
+  if (o.kernel_tuner && (kt_version || !o.kt_runs.empty())) {
+    add_peer_rows(spaces, rows, peer_runs, o);
+  }
 
   std::printf("%-3s %-24s %-22s %8s %8s %6s %12s %12s %7s\n", "", "space", "T1 conditions",
               "points", "ok", "B", "optimum ms", "median ms", "run s");
@@ -307,31 +442,35 @@ int main(int argc, char** argv) {
                 s.t1.empty() ? "(cache only)" : s.t1.c_str(), b.points(), b.ok_points(), b.budget(),
                 b.optimum(), b.median(), s.run_s);
   }
-  std::printf("\n%-26s", "strategy");
+  std::printf("\n%-32s", "strategy");
   for (std::size_t i = 0; i < spaces.size(); ++i)
     std::printf("  %12s", ("S" + std::to_string(i + 1)).c_str());
-  std::printf("  %11s  %s\n", "mean", "beats random on");
+  std::printf("  %7s  %6s  %s  %s\n", "mean", "vs rnd", "seed sd [min, max]", "");
 
   // Per row: mean over spaces, and on how many spaces its mean beats random's.
   std::string recommended;
   double recommended_mean = -std::numeric_limits<double>::infinity();
+  std::vector<double> means(rows.size(), 0.0);
+  std::vector<bool> complete(rows.size(), true);
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::printf("%-26s", rows[r].label.c_str());
+    std::printf("%-32s", rows[r].label.c_str());
     double sum = 0.0;
     std::size_t wins = 0;
-    bool failed = false;
     for (const Space& s : spaces) {
       MeanAndError m = bench::mean_and_error(s.scores[r]);
       MeanAndError random = bench::mean_and_error(s.scores[0]);
-      if (!s.failures[r].empty()) failed = true;
+      if (!s.failures[r].empty()) complete[r] = false;
       std::printf("  %+6.3f±%.3f", m.mean, m.standard_error);
       sum += m.mean;
       wins += m.mean > random.mean;
     }
-    const double mean = sum / static_cast<double>(spaces.size());
-    std::printf("  %+11.3f  %zu/%zu\n", mean, wins, spaces.size());
-    if (rows[r].label != "random" && !failed && wins == spaces.size() && mean > recommended_mean) {
-      recommended_mean = mean;
+    means[r] = sum / static_cast<double>(spaces.size());
+    const Spread spread = seed_spread(spaces, r, o.seeds);
+    std::printf("  %+7.3f  %2zu/%zu   %.3f [%+.3f, %+.3f]\n", means[r], wins, spaces.size(),
+                spread.sd, spread.lowest, spread.highest);
+    if (r < evojit_rows && rows[r].label != "random" && complete[r] && wins == spaces.size() &&
+        means[r] > recommended_mean) {
+      recommended_mean = means[r];
       recommended = rows[r].label;
     }
   }
@@ -346,6 +485,22 @@ int main(int argc, char** argv) {
       std::printf("  %s = %s %s\n", rows[r].label.c_str(), rows[r].strategy.c_str(),
                   rows[r].params.dump().c_str());
     }
+  }
+  std::printf(
+      "(vs rnd: spaces where the mean beats random search's; seed sd: spread over\n"
+      "seeds of the mean over spaces, with the worst and best seed)\n");
+
+  // The default against the peer's best strategy (its random search left out).
+  std::size_t peer_best = rows.size();
+  for (std::size_t r = evojit_rows; r < rows.size(); ++r) {
+    if (rows[r].strategy == "random_sample" || !complete[r]) continue;
+    if (peer_best == rows.size() || means[r] > means[peer_best]) peer_best = r;
+  }
+  for (std::size_t r = 0; r < evojit_rows; ++r) {
+    if (rows[r].label != default_strategy || peer_best == rows.size()) continue;
+    std::printf("\ndefault (%s) %+.3f vs Kernel Tuner's best (%s) %+.3f: lead %+.3f\n",
+                default_strategy.c_str(), means[r], rows[peer_best].strategy.c_str(),
+                means[peer_best], means[r] - means[peer_best]);
   }
 
   const MeanAndError random_all = [&] {

@@ -96,6 +96,14 @@ std::string size_label(const std::vector<std::int64_t>& dims) {
 ReplayEvaluator::ReplayEvaluator(std::shared_ptr<const KernelTunerCache> cache)
     : cache_(std::move(cache)), space_(space_of_cache(*cache_)), from_t1_(false) {
   build_mapping();
+  // The restrictions the cache was recorded under are unknown: the configurations it
+  // holds are the valid ones, so nothing outside them is proposed or charged.
+  std::vector<Config> recorded;
+  recorded.reserve(cache_->size());
+  for (std::size_t i = 0; i < cache_->size(); ++i) {
+    if (auto c = config_of(i)) recorded.push_back(std::move(*c));
+  }
+  space_ = space_.with_points(recorded);
 }
 
 ReplayEvaluator::ReplayEvaluator(std::shared_ptr<const KernelTunerCache> cache,

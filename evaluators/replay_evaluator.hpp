@@ -17,9 +17,12 @@
 // The space: given (a T1 file's parameters and Conditions), it is restricted to the
 // values the cache recorded (tune_params), and a configuration valid in it but absent
 // from the cache is an error of the data (InputError: the cache does not cover the
-// space). Not given, the space is the cache's tune_params with no constraints, and
-// configurations absent from the cache (excluded by restrictions when it was
-// recorded) evaluate as InvalidConfig failures that cost no time.
+// space). Not given, the restrictions the cache was recorded under are unknown and
+// the configurations the cache holds are the valid ones: the space is the cache's
+// tune_params restricted to its recorded points (ParameterSpace::with_points), so no
+// strategy proposes, and no budget pays for, a configuration the cache lacks. (One
+// given from outside the space, from an old journal say, still evaluates as an
+// InvalidConfig failure that costs no time.)
 #pragma once
 
 #include <atomic>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "genomes/space_points.hpp"
 #include "genomes/space_search.hpp"
 #include "support/hash.hpp"
 
@@ -78,13 +79,22 @@ ParameterSpace ParameterSpace::with_fixed(const std::string& name, const Value& 
   }
   p.values = {p.values[at]};
   p.default_index = 0;
-  return ParameterSpace(std::move(params), constraint_texts_);
+  ParameterSpace out(std::move(params), constraint_texts_);
+  if (!listed_) return out;
+  std::vector<Config> kept;  // the listed points with that value, re-indexed
+  for (const Config& c : listed_->points) {
+    if (c.index[*i] != at) continue;
+    kept.push_back(c);
+    kept.back().index[*i] = 0;
+  }
+  return out.with_points(kept);
 }
 
 ParameterSpace ParameterSpace::with_constraints(const std::vector<std::string>& extra) const {
   std::vector<std::string> all = constraint_texts_;
   all.insert(all.end(), extra.begin(), extra.end());
-  return ParameterSpace(parameters_, std::move(all));
+  ParameterSpace out(parameters_, std::move(all));
+  return listed_ ? out.with_points(listed_->points) : out;
 }
 
 bool ParameterSpace::is_valid(const Config& c) const {
@@ -105,7 +115,7 @@ bool ParameterSpace::is_valid(const Config& c) const {
   const std::span<const Value* const> view(ptrs, n);
   for (std::size_t k = 0; k < constraints_.size(); ++k)
     if (!space_detail::check(*this, k, view)) return false;
-  return true;
+  return is_listed(c);
 }
 
 const Value& ParameterSpace::value(const Config& c, std::size_t i) const {

@@ -5,10 +5,17 @@
 // assignment with backtracking: each constraint is checked as soon as the parameters
 // it reads are assigned), mutates within the valid set, crosses over, and gives a
 // canonical text form and a structural hash that do not depend on parameter order.
+//
+// A space can also be restricted to an explicit list of points (with_points): where
+// the restrictions a space was recorded under are unknown, the points a brute-force
+// cache holds are the valid ones. Validity is then "satisfies the constraints and is
+// listed"; sampling is uniform over the list and every other operation keeps to it.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -50,6 +57,13 @@ class ParameterSpace {
   // values outside the parameter's list.
   ParameterSpace with_fixed(const std::string& name, const Value& value) const;
   ParameterSpace with_constraints(const std::vector<std::string>& extra) const;
+  // A new space whose valid points are those of `points` that are valid here
+  // (duplicates dropped). Throws InputError when a point has the wrong arity.
+  ParameterSpace with_points(const std::vector<Config>& points) const;
+  // The listed points (nullptr when the space is not restricted to a list).
+  const std::vector<Config>* listed_points() const;
+  // True when the space has no list or `c` is on it (constraints not checked).
+  bool is_listed(const Config& c) const;
 
   bool is_valid(const Config& c) const;
   // The value of parameter i in c, and all of them in parameter order.
@@ -66,6 +80,12 @@ class ParameterSpace {
   // A uniformly chosen parameter order/values walk; nullopt if no valid point was
   // found within the attempt budget (the space may be empty: see has_valid_point).
   std::optional<Config> sample(Rng& rng) const;
+  // A valid point for which `accept` holds (an unvisited one, say), found by a
+  // randomized exhaustive walk that prunes on the constraints. nullopt with
+  // `budget` left means there is none; with `budget` spent, that none was found
+  // within it (budget counts value trials and is decremented).
+  std::optional<Config> find_valid(Rng& rng, const std::function<bool(const Config&)>& accept,
+                                   std::uint64_t& budget) const;
   // True when at least one valid point exists (exhaustive search with pruning; fast
   // in practice because constraints prune early).
   bool has_valid_point() const;
@@ -94,6 +114,8 @@ class ParameterSpace {
   std::vector<std::vector<std::size_t>> checks_at_;  // per position in order_
   std::vector<std::size_t> initial_checks_;          // constraints reading no parameter
   std::vector<std::size_t> by_name_;                 // parameter indices sorted by name
+  struct PointList;
+  std::shared_ptr<const PointList> listed_;  // shared: spaces are copied freely
 };
 
 }  // namespace evojit

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "genomes/parameter_space.hpp"
+#include "genomes/space_points.hpp"
 #include "genomes/space_search.hpp"
 
 namespace evojit {
@@ -82,6 +83,10 @@ void shuffled(Rng& rng, std::size_t n, std::vector<std::uint32_t>& out) {
 }  // namespace
 
 std::optional<Config> ParameterSpace::sample(Rng& rng) const {
+  if (const std::vector<Config>* list = listed_points()) {
+    if (list->empty()) return std::nullopt;
+    return (*list)[rng.below(list->size())];
+  }
   Config c = default_config();
   auto order = [&](std::size_t p, std::vector<std::uint32_t>& out) {
     shuffled(rng, parameters_[p].values.size(), out);
@@ -97,7 +102,31 @@ std::optional<Config> ParameterSpace::sample(Rng& rng) const {
   return std::nullopt;
 }
 
+std::optional<Config> ParameterSpace::find_valid(Rng& rng,
+                                                 const std::function<bool(const Config&)>& accept,
+                                                 std::uint64_t& budget) const {
+  if (const std::vector<Config>* list = listed_points()) {
+    const std::size_t n = list->size();
+    const std::size_t start = n ? rng.below(n) : 0;
+    for (std::size_t i = 0; i < n && budget > 0; ++i, --budget) {
+      const Config& c = (*list)[(start + i) % n];
+      if (accept(c)) return c;
+    }
+    return std::nullopt;
+  }
+  Config c = default_config();
+  auto order = [&](std::size_t p, std::vector<std::uint32_t>& out) {
+    shuffled(rng, parameters_[p].values.size(), out);
+  };
+  auto acceptable = [&](const Config& x) { return is_listed(x) && accept(x); };
+  if (space_detail::run_search(*this, order_, checks_at_, initial_checks_, c, order, budget,
+                               acceptable))
+    return c;
+  return std::nullopt;
+}
+
 bool ParameterSpace::has_valid_point() const {
+  if (const std::vector<Config>* list = listed_points()) return !list->empty();
   Config c = default_config();
   auto order = [&](std::size_t p, std::vector<std::uint32_t>& out) {
     out.resize(parameters_[p].values.size());

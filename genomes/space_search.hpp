@@ -1,7 +1,8 @@
 // Internal to genomes/: the constraint-aware depth-first assignment that sampling,
 // mutation, crossover repair and has_valid_point share. A plan lists the parameters
 // to assign (in order) and, per position, the constraints that become decidable
-// there; every other parameter keeps the value it has in the starting config.
+// there; every other parameter keeps the value it has in the starting config. In a
+// space restricted to a list of points, a complete assignment must also be listed.
 #pragma once
 
 #include <cstdint>
@@ -39,18 +40,20 @@ inline bool check(const ParameterSpace& space, std::size_t k,
 // Assigns plan.free in order, trying for each the value indices `order(param, out)`
 // writes into out, backtracking on a violated constraint. On success `c` holds a
 // valid point. `budget` counts value trials and is decremented.
-template <class Order>
+// `accept` has the last word on a complete assignment (listed, and whatever else the
+// caller wants: unvisited, say); a rejected one is backtracked from.
+template <class Order, class Accept>
 bool run_search(const ParameterSpace& space, std::span<const std::size_t> free,
                 std::span<const std::vector<std::size_t>> checks,
                 std::span<const std::size_t> initial, Config& c, Order&& order,
-                std::uint64_t& budget) {
+                std::uint64_t& budget, Accept&& accept) {
   const auto& params = space.parameters();
   std::vector<const Value*> ptrs(params.size());
   for (std::size_t p = 0; p < params.size(); ++p) ptrs[p] = &params[p].values[c.index[p]];
   for (std::size_t k : initial)
     if (!check(space, k, ptrs)) return false;
   const std::size_t m = free.size();
-  if (m == 0) return true;
+  if (m == 0) return accept(c);
   std::vector<std::vector<std::uint32_t>> cand(m);
   std::vector<std::size_t> pos(m, 0);
   std::size_t d = 0;
@@ -75,11 +78,23 @@ bool run_search(const ParameterSpace& space, std::span<const std::size_t> free,
       }
     }
     if (!ok) continue;
-    if (d + 1 == m) return true;
+    if (d + 1 == m) {
+      if (accept(c)) return true;
+      continue;
+    }
     ++d;
     order(free[d], cand[d]);
     pos[d] = 0;
   }
+}
+
+template <class Order>
+bool run_search(const ParameterSpace& space, std::span<const std::size_t> free,
+                std::span<const std::vector<std::size_t>> checks,
+                std::span<const std::size_t> initial, Config& c, Order&& order,
+                std::uint64_t& budget) {
+  return run_search(space, free, checks, initial, c, order, budget,
+                    [&](const Config& x) { return space.is_listed(x); });
 }
 
 inline bool run_search(const ParameterSpace& space, const Plan& plan, Config& c, auto&& order,

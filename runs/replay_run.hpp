@@ -21,7 +21,7 @@ struct ReplayRunConfig {
   std::filesystem::path t1_file;
   // The default: best mean score on the search-efficiency benchmark and better
   // than random search on every recorded space (bench/search_efficiency.cpp).
-  std::string strategy = "islands";
+  std::string strategy = "bandit";
   nlohmann::json strategy_params = nlohmann::json::object();
   std::size_t budget_evaluations = 100;
   double budget_seconds = 0.0;  // simulated tuning time

@@ -17,7 +17,7 @@ struct RunConfig {
   std::string task;
   // The default: best mean score on the search-efficiency benchmark and better
   // than random search on every recorded space (bench/search_efficiency.cpp).
-  std::string strategy = "islands";
+  std::string strategy = "bandit";
   nlohmann::json strategy_params = nlohmann::json::object();
   std::size_t budget_evaluations = 100;  // 0 = no limit (then budget_seconds must be set)
   double budget_seconds = 0.0;           // 0 = no limit

@@ -1,5 +1,6 @@
 // The explicit list of strategies evojit ships. Adding a strategy: write it, then add
 // one line here.
+#include "search/bandit_search.hpp"
 #include "search/evopress.hpp"
 #include "search/islands.hpp"
 #include "search/mu_lambda.hpp"
@@ -26,6 +27,10 @@ void register_builtin_strategies(StrategyRegistry& registry) {
                [](const StrategyContext& c) { return std::make_unique<Nsga2>(c); });
   registry.add("evopress", "(1+lambda) with multi-fidelity selection and level-switch mutation",
                [](const StrategyContext& c) { return std::make_unique<EvoPress>(c); });
+  registry.add("bandit",
+               "AUC bandit over adjacent-value steps, mutation, crossover and space-filling "
+               "samples, after a space-filling start",
+               [](const StrategyContext& c) { return std::make_unique<BanditSearch>(c); });
   registry.add("islands", "island model over any strategy, ring migration",
                [](const StrategyContext& c) { return std::make_unique<Islands>(c); });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "search/evaluation_pool.hpp"
+#include "search/unvisited.hpp"
 #include "support/hash.hpp"
 
 namespace evojit {
@@ -78,6 +79,12 @@ Scored EvolveLoop::remember(const Config& config, std::size_t fidelity,
   return s;
 }
 
+bool EvolveLoop::visited(const Config& config,
+                         const std::unordered_map<std::uint64_t, bool>& running) const {
+  const std::uint64_t key = cache_key(config, 0);
+  return seen_.count(key) > 0 || running.count(key) > 0;
+}
+
 bool EvolveLoop::budget_left() const {
   if (stop_requested_) return false;
   if (budget_.evaluations && evaluations_ >= budget_.evaluations) return false;
@@ -94,8 +101,15 @@ EvolveResult EvolveLoop::run(Rng& rng) {
   std::unordered_map<std::uint64_t, std::vector<Config>> waiting_duplicates;
   std::unordered_map<std::uint64_t, bool> running;
 
+  // Evaluations the loop chose itself (steering away from duplicates): handed to the
+  // strategy as immigrants, since it never asked for them.
+  std::unordered_map<std::uint64_t, bool> steered;
   auto tell_one = [&](const Scored& s) {
-    strategy_.tell(std::span<const Scored>(&s, 1));
+    if (steered.erase(cache_key(s.config, s.fidelity))) {
+      strategy_.immigrate(std::span<const Scored>(&s, 1));
+    } else {
+      strategy_.tell(std::span<const Scored>(&s, 1));
+    }
     if (progress_) progress_(evaluations_, best_);
   };
   // The journaled evaluations a resumed run has not been asked for again: told now.
@@ -131,6 +145,7 @@ EvolveResult EvolveLoop::run(Rng& rng) {
   // Where the run starts (fresh, or a checkpoint) needs no checkpoint of its own.
   std::size_t checkpointed = evaluations_;
   bool strategy_dry = false;
+  std::string stuck;  // why the loop stopped asking, when it was not the budget
   while (true) {
     // Top of the loop: every result that arrived has been told. In the serial loop
     // nothing is in flight either, so the strategy, the rng and the journal agree.
@@ -138,15 +153,48 @@ EvolveResult EvolveLoop::run(Rng& rng) {
       checkpoint_(state(), rng);
       checkpointed = evaluations_;
     }
-    const bool can_start = budget_left() && !strategy_dry &&
-                           duplicate_streak_ < budget_.max_duplicate_streak &&
+    const bool can_start = budget_left() && !strategy_dry && stuck.empty() &&
                            (!budget_.evaluations || evaluations_ + in_flight < budget_.evaluations);
     if (can_start && in_flight < width) {
       std::vector<Proposal> asked = strategy_.propose(rng, width - in_flight);
       if (asked.empty() && in_flight == 0) strategy_dry = true;
       for (Proposal& p : asked) {
-        const std::size_t fidelity = effective_fidelity(p.fidelity);
-        const std::uint64_t key = cache_key(p.config, fidelity);
+        std::size_t fidelity = effective_fidelity(p.fidelity);
+        std::uint64_t key = cache_key(p.config, fidelity);
+        if ((seen_.count(key) || running.count(key)) &&
+            duplicate_streak_ + 1 >= budget_.max_duplicate_streak) {
+          // The strategy keeps proposing what it has seen: tell it the old score as
+          // usual, then evaluate an unvisited point near it instead.
+          if (!budget_.steer_duplicates) {
+            stuck = "duplicate streak";
+          } else {
+            const UnvisitedSearch found =
+                find_unvisited(evaluator_.space(), p.config, rng,
+                               [&](const Config& c) { return visited(c, running); });
+            if (found.point) {
+              Proposal duplicate = p;
+              p = {*found.point, 0};
+              fidelity = effective_fidelity(0);
+              key = cache_key(p.config, fidelity);
+              steered[key] = true;
+              ++duplicates_;
+              if (auto it = seen_.find(
+                      cache_key(duplicate.config, effective_fidelity(duplicate.fidelity)));
+                  it != seen_.end()) {
+                Scored dup = it->second;
+                dup.config = std::move(duplicate.config);
+                tell_one(dup);
+              } else {
+                waiting_duplicates[cache_key(duplicate.config,
+                                             effective_fidelity(duplicate.fidelity))]
+                    .push_back(std::move(duplicate.config));
+              }
+            } else {
+              stuck = found.exhausted ? "space exhausted" : "no unvisited point found";
+            }
+          }
+          if (!stuck.empty()) break;
+        }
         // A resumed run proposing something new where the journal holds the next
         // evaluation has diverged from the run it continues: take the journal's word.
         if (!tail_.empty() && !seen_.count(key) && !running.count(key) &&
@@ -214,8 +262,17 @@ EvolveResult EvolveLoop::run(Rng& rng) {
     result.stop_reason = "evaluation budget";
   } else if (budget_.seconds > 0.0 && result.elapsed_s >= budget_.seconds) {
     result.stop_reason = "time budget";
+  } else if (!stuck.empty()) {
+    result.stop_reason = stuck;
   } else {
-    result.stop_reason = "space exhausted";
+    // The strategy proposed nothing more: the space is exhausted only if that is true.
+    std::unordered_map<std::uint64_t, bool> none_running;
+    const UnvisitedSearch left =
+        find_unvisited(evaluator_.space(), Config{}, rng,
+                       [&](const Config& c) { return visited(c, none_running); });
+    result.stop_reason = left.point       ? "strategy finished"
+                         : left.exhausted ? "space exhausted"
+                                          : "no unvisited point found";
   }
   return result;
 }

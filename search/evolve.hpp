@@ -31,9 +31,13 @@ namespace evojit {
 struct Budget {
   std::size_t evaluations = 0;  // distinct evaluations; 0 = no limit
   double seconds = 0.0;         // evaluator time (real or simulated); 0 = no limit
-  // Proposals in a row that were all duplicates before the loop decides the
-  // strategy has nothing new to offer (a small space fully explored, say).
-  std::size_t max_duplicate_streak = 10000;
+  // Proposals in a row that were all duplicates before the loop acts: it steers the
+  // strategy to an unvisited point near the last proposal (evaluated and handed to
+  // the strategy as an immigrant, Strategy::immigrate), or, when steering is off,
+  // stops the run ("duplicate streak"). The run ends "space exhausted" only when no
+  // unvisited valid point is left.
+  std::size_t max_duplicate_streak = 100;
+  bool steer_duplicates = true;
 };
 
 // One finished evaluation, as the loop reports it to observers (the journal).
@@ -51,7 +55,11 @@ struct EvolveResult {
   std::size_t evaluations = 0;
   std::size_t duplicates = 0;
   double elapsed_s = 0.0;
-  std::string stop_reason;  // "evaluation budget", "time budget", "space exhausted", "stopped"
+  // "evaluation budget", "time budget", "space exhausted", "stopped", "duplicate
+  // streak" (steering off), "strategy finished" (it proposed nothing more while
+  // unvisited points remain), "no unvisited point found" (a walk of a huge space
+  // found none within its cap).
+  std::string stop_reason;
 };
 
 // The loop's own part of a checkpoint (the strategy's save() and the rng go beside
@@ -129,6 +137,8 @@ class EvolveLoop {
   ScoreFunction score_ = default_score;
   std::function<void(const EvaluationRecord&)> observer_;
   std::function<void(std::size_t, const std::optional<Scored>&)> progress_;
+  // Whether `config` has been evaluated at full fidelity (or is being evaluated).
+  bool visited(const Config& config, const std::unordered_map<std::uint64_t, bool>& running) const;
   std::unordered_map<std::uint64_t, Scored> seen_;  // cache_key -> score
   std::optional<Scored> best_;
   std::size_t evaluations_ = 0;

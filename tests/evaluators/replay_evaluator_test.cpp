@@ -116,6 +116,36 @@ TEST(ReplayEvaluator, WithoutT1AnAbsentConfigurationIsAnInvalidConfigAtNoCost) {
   EXPECT_EQ(replay.elapsed_s(), 0.0);
 }
 
+TEST(ReplayEvaluator, WithoutT1TheRecordedConfigurationsAreTheSpace) {
+  // The restrictions the cache was recorded under are unknown: only what it holds
+  // is valid, so a strategy cannot propose (2, 16) nor be charged for it.
+  ReplayEvaluator replay(small_cache());
+  const ParameterSpace& space = replay.space();
+  const Config absent = at(space, {{"a", std::int64_t{2}}, {"b", std::int64_t{16}}});
+  EXPECT_FALSE(space.is_valid(absent));
+  ASSERT_NE(space.listed_points(), nullptr);
+  EXPECT_EQ(space.listed_points()->size(), 3u);
+  Rng rng(4);
+  for (int i = 0; i < 200; ++i) {
+    const std::optional<Config> c = space.sample(rng);
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(replay.entry_of(*c));
+    EXPECT_TRUE(replay.entry_of(space.mutate(rng, *c)));
+  }
+  EXPECT_FALSE(first_uncovered_point(replay));
+}
+
+TEST(ReplayEvaluator, WithoutT1ARecordedSpaceHoldsExactlyTheCacheEntries) {
+  // gemm_RTX_3090: 82944 Cartesian points, 17956 recorded.
+  ReplayEvaluator replay(std::make_shared<const KernelTunerCache>(
+      KernelTunerCache::load(kSpaces / "gemm_RTX_3090.json.gz")));
+  EXPECT_EQ(replay_points(replay).size(), replay.cache().size());
+  Rng rng(1);
+  std::size_t outside = 0;
+  for (int i = 0; i < 2000; ++i) outside += !replay.entry_of(*replay.space().sample(rng));
+  EXPECT_EQ(outside, 0u);
+}
+
 TEST(ReplayEvaluator, AValidConfigurationAbsentFromTheCacheIsAnErrorOfTheData) {
   // A T1-like space with a condition that keeps (2, 16): the cache does not cover it.
   ParameterSpace space({Parameter::list("a", {std::int64_t{1}, std::int64_t{2}}),

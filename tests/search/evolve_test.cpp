@@ -24,6 +24,10 @@ class Scripted final : public Strategy {
   void tell(std::span<const Scored> results) override {
     told.insert(told.end(), results.begin(), results.end());
   }
+  void immigrate(std::span<const Scored> migrants) override {
+    immigrants.insert(immigrants.end(), migrants.begin(), migrants.end());
+  }
+  std::vector<Scored> immigrants;
   nlohmann::json save() const override { return {}; }
   void restore(const nlohmann::json&) override {}
   std::vector<Scored> told;
@@ -52,16 +56,59 @@ TEST(EvolveLoop, DuplicatesAreToldButNeitherEvaluatedNorCounted) {
   EXPECT_EQ(result.stop_reason, "evaluation budget");
 }
 
-TEST(EvolveLoop, AStrategyWithNothingNewStopsTheRun) {
+TEST(EvolveLoop, AStrategyProposingOnlyDuplicatesIsSteeredToUnvisitedPoints) {
+  test::ToyEvaluator toy;  // 10^4 points
+  Scripted strategy({{point(1)}, {point(2)}});
+  EvolveLoop loop(strategy, toy, Budget{100});
+  std::set<std::vector<std::uint32_t>> evaluated;
+  loop.on_evaluation([&](const EvaluationRecord& r) { evaluated.insert(r.config.index); });
+  Rng rng;
+  const EvolveResult result = loop.run(rng);
+  // Before: the run stopped after 2 evaluations and called the space exhausted.
+  EXPECT_EQ(result.evaluations, 100u);
+  EXPECT_EQ(toy.calls(), 100u);
+  EXPECT_EQ(evaluated.size(), 100u);
+  EXPECT_EQ(result.stop_reason, "evaluation budget");
+  // What the loop chose reaches the strategy as immigrants, what it asked as results.
+  EXPECT_EQ(strategy.immigrants.size(), 98u);
+  for (const Scored& s : strategy.told) EXPECT_TRUE(s.config == point(1) || s.config == point(2));
+}
+
+TEST(EvolveLoop, SteeringKeepsCloseToWhatTheStrategyProposed) {
+  test::ToyEvaluator toy;
+  Scripted strategy({{point(4, 4)}});
+  EvolveLoop loop(strategy, toy, Budget{5});
+  Rng rng(3);
+  loop.run(rng);
+  ASSERT_EQ(strategy.immigrants.size(), 4u);
+  for (const Scored& s : strategy.immigrants) {
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < 4; ++i) changed += s.config.index[i] != point(4, 4).index[i];
+    EXPECT_EQ(changed, 1u);  // a neighbour: one parameter changed
+  }
+}
+
+TEST(EvolveLoop, SpaceExhaustedMeansEveryValidPointWasEvaluated) {
+  test::ToyEvaluator toy({1, 1}, 5);  // 25 points
+  Scripted strategy({{Config{{0, 0}}}});
+  EvolveLoop loop(strategy, toy, Budget{1000});
+  Rng rng;
+  const EvolveResult result = loop.run(rng);
+  EXPECT_EQ(result.evaluations, 25u);
+  EXPECT_EQ(result.stop_reason, "space exhausted");
+}
+
+TEST(EvolveLoop, WithSteeringOffADuplicateStreakStopsWithoutClaimingExhaustion) {
   test::ToyEvaluator toy;
   Scripted strategy({{point(1)}, {point(2)}});
   Budget budget{100};
   budget.max_duplicate_streak = 50;
+  budget.steer_duplicates = false;
   EvolveLoop loop(strategy, toy, budget);
   Rng rng;
   const EvolveResult result = loop.run(rng);
   EXPECT_EQ(result.evaluations, 2u);
-  EXPECT_EQ(result.stop_reason, "space exhausted");
+  EXPECT_EQ(result.stop_reason, "duplicate streak");
 }
 
 TEST(EvolveLoop, RandomSearchExhaustsASmallSpaceWithoutRepeats) {
@@ -141,6 +188,7 @@ TEST(EvolveLoop, AFidelityTheEvaluatorLacksIsAFullEvaluation) {
   Scripted strategy({{point(1), 1}, {point(1), 0}});
   Budget budget{5};
   budget.max_duplicate_streak = 10;
+  budget.steer_duplicates = false;
   EvolveLoop loop(strategy, toy, budget);
   Rng rng;
   loop.run(rng);
