@@ -29,14 +29,19 @@ using nlohmann::json;
 
 namespace {
 
-// A cache with fewer than two configurations that ran has nothing to search: a
-// replay of it would "finish" having learnt nothing.
+// A cache with fewer than two configurations has nothing to search: a replay of it
+// would "finish" having learnt nothing.
 void require_replayable(const KernelTunerCache& cache, const std::filesystem::path& file) {
-  if (cache.ok_count() >= 2) return;
-  std::string what = cache.size() == 0 ? "the cache holds no configurations"
-                     : cache.ok_count() == 0
-                         ? "no configuration in the cache ran (all failed or invalid)"
-                         : "the cache holds a single configuration that ran: nothing to search";
+  // A cache in which every configuration failed is a recording all the same: its replay
+  // runs and ends with exit code 3 (no valid evaluation), as a live run would.
+  // A cache cut short (a killed Kernel Tuner run) reads, but as a recorded space it is
+  // partial: replaying it would report an optimum that may not be the space's.
+  if (cache.size() >= 2 && !cache.repaired()) return;
+  std::string what =
+      cache.size() == 0 ? "the cache holds no configurations"
+      : cache.size() == 1
+          ? "the cache holds a single configuration: nothing to search"
+          : "the cache holds " + std::to_string(cache.size()) + " configurations before the cut";
   if (cache.repaired()) what = "the cache is truncated: " + what;
   throw_input_error(what, file.string(),
                     cache.repaired() ? "the file was cut short; use a complete Kernel Tuner cache"
