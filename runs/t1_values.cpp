@@ -79,10 +79,10 @@ class PythonValues {
     fail_at("unterminated string", open);
   }
 
-  // [begin, end) of each top-level, comma-separated part of text_[begin, end).
-  std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t begin, std::size_t end) const {
-    std::vector<std::pair<std::size_t, std::size_t>> parts;
-    std::size_t start = begin;
+  // Calls `at_top(i)` for every position of [begin, end) outside quotes and brackets,
+  // in order, until it returns true; returns that position, or npos.
+  template <class AtTop>
+  std::size_t scan_top_level(std::size_t begin, std::size_t end, AtTop at_top) const {
     int depth = 0;
     for (std::size_t i = begin; i < end; ++i) {
       const char c = text_[i];
@@ -92,11 +92,24 @@ class PythonValues {
         ++depth;
       } else if (c == ']' || c == ')') {
         --depth;
-      } else if (c == ',' && depth == 0) {
+      } else if (depth == 0 && at_top(i)) {
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  // [begin, end) of each top-level, comma-separated part of text_[begin, end).
+  std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t begin, std::size_t end) const {
+    std::vector<std::pair<std::size_t, std::size_t>> parts;
+    std::size_t start = begin;
+    scan_top_level(begin, end, [&](std::size_t i) {
+      if (text_[i] == ',') {
         parts.emplace_back(start, i);
         start = i + 1;
       }
-    }
+      return false;
+    });
     parts.emplace_back(start, end);
     // A trailing comma ("[1, 2,]") leaves an empty last part.
     if (parts.size() > 1 && blank(parts.back().first, parts.back().second)) parts.pop_back();
@@ -110,20 +123,7 @@ class PythonValues {
   }
   // The first top-level occurrence of `word` in [begin, end), or npos.
   std::size_t find_word(std::string_view word, std::size_t begin, std::size_t end) const {
-    int depth = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const char c = text_[i];
-      if (c == '\'' || c == '"') {
-        i = string_end(i);
-      } else if (c == '[' || c == '(') {
-        ++depth;
-      } else if (c == ']' || c == ')') {
-        --depth;
-      } else if (depth == 0 && word_at(i, word)) {
-        return i;
-      }
-    }
-    return std::string_view::npos;
+    return scan_top_level(begin, end, [&](std::size_t i) { return word_at(i, word); });
   }
 
   std::vector<Value> parse_iterable() {
