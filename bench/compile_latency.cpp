@@ -32,7 +32,7 @@
 #include <string>
 #include <vector>
 
-#include "evaluators/cpu_jit.hpp"
+#include "backends/cpu/cpu_jit.hpp"
 #include "kernels/kernel_abi.hpp"
 #include "kernels/task_registry.hpp"
 

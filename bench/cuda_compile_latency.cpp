@@ -15,8 +15,8 @@
 
 #include <unistd.h>
 
-#include "evaluators/cuda/nvrtc_compiler.hpp"
-#include "kernels/cuda/cuda_task.hpp"
+#include "backends/cuda/nvrtc_compiler.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 #include "support/rng.hpp"
 
 using namespace evojit;

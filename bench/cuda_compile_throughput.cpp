@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "evaluators/cuda/nvrtc_compiler.hpp"
-#include "kernels/cuda/cuda_task.hpp"
+#include "backends/cuda/nvrtc_compiler.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 #include "support/rng.hpp"
 
 using namespace evojit;

@@ -22,11 +22,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "evaluators/cuda/cuda_driver.hpp"
-#include "evaluators/cuda/cuda_measure.hpp"
-#include "evaluators/cuda/nvrtc_compiler.hpp"
-#include "kernels/cuda/cuda_problems.hpp"
-#include "kernels/cuda/cuda_task.hpp"
+#include "backends/cuda/cuda_driver.hpp"
+#include "backends/cuda/cuda_measure.hpp"
+#include "backends/cuda/nvrtc_compiler.hpp"
+#include "backends/cuda/tasks/cuda_problems.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 
 using namespace evojit;
 using namespace evojit::cuda;

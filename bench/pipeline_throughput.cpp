@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "evaluators/cpu_evaluator.hpp"
+#include "backends/cpu/cpu_evaluator.hpp"
 #include "kernels/task_registry.hpp"
 #include "runs/tuning_run.hpp"
 #include "search/evolve.hpp"

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "evaluators/replay_evaluator.hpp"
-#include "runs/t1_input.hpp"
+#include "backends/replay/replay_evaluator.hpp"
+#include "interop/t1_input.hpp"
 #include "support/rng.hpp"
 
 namespace {

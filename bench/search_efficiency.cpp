@@ -44,10 +44,10 @@
 
 #include "bench/kernel_tuner_peer.hpp"
 #include "bench/willemsen_score.hpp"
-#include "evaluators/replay_evaluator.hpp"
-#include "evaluators/replay_space.hpp"
+#include "backends/replay/replay_evaluator.hpp"
+#include "backends/replay/replay_space.hpp"
 #include "runs/replay_run.hpp"
-#include "runs/t1_input.hpp"
+#include "interop/t1_input.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
 #include "support/error.hpp"

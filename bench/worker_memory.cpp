@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 
 namespace {

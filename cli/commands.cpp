@@ -14,7 +14,7 @@
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 #include "runs/replay_run.hpp"
 #include "runs/resume.hpp"

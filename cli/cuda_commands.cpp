@@ -8,7 +8,7 @@
 #include "cli/progress_line.hpp"
 #include "support/error.hpp"
 #ifdef EVOJIT_HAS_CUDA
-#include "kernels/cuda/cuda_task.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 #include "runs/cuda_tuning_run.hpp"
 #include "runs/run_plan.hpp"
 #include "runs/run_report.hpp"

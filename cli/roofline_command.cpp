@@ -6,7 +6,7 @@
 
 #include "cli/cuda_commands.hpp"
 #include "evaluators/profile_checks.hpp"
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 #include "support/error.hpp"
 
 namespace evojit::cli {

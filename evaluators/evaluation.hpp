@@ -55,33 +55,36 @@ struct SizeResult {
   Timing timing;
   double max_error = 0.0;
   double tolerance = 0.0;
-  std::string message;          // the check's message when !ok
-  double roofline_s = 0.0;      // filled by the fitness
-  double fraction = 0.0;        // roofline_s / timing.median_s
-  std::string suspect;          // why the figure is not to be trusted (fitness); empty if fine
+  std::string message;      // the check's message when !ok
+  double roofline_s = 0.0;  // filled by the fitness
+  double fraction = 0.0;    // roofline_s / timing.median_s
+  std::string suspect;      // why the figure is not to be trusted (fitness); empty if fine
 };
 
 // What a GPU kernel occupies, read with cuFuncGetAttribute after loading; `present`
 // is false on backends that have no such figures.
 struct KernelResources {
   bool present = false;
-  int registers = 0;        // per thread
-  int shared_bytes = 0;     // static shared memory per block
-  int local_bytes = 0;      // local memory per thread: spills and stack arrays
+  int registers = 0;     // per thread
+  int shared_bytes = 0;  // static shared memory per block
+  int local_bytes = 0;   // local memory per thread: spills and stack arrays
   int max_threads_per_block = 0;
-  std::string binary;       // "cubin sm_90", "ptx compute_90"
+  std::string binary;  // "cubin sm_90", "ptx compute_90"
 };
 
 struct Evaluation {
   EvalStatus status = EvalStatus::ok;
   std::string diagnostic;  // human-readable: compiler output, signal, failing size...
   std::vector<SourceDiagnostic> source_diagnostics;
-  int signal = 0;          // for crash
+  int signal = 0;  // for crash
   CompileStats compile;
   KernelResources resources;
   std::vector<SizeResult> sizes;
-  double wall_s = 0.0;     // driver-side time for the whole evaluation
-  double fitness = 0.0;    // 0 unless status == ok
+  double wall_s = 0.0;   // driver-side time for the whole evaluation
+  double fitness = 0.0;  // 0 unless status == ok
+  // Minimized objectives of a multi-objective fitness (evaluators/fitness.hpp);
+  // empty for a single-objective one.
+  std::vector<double> objectives;
 };
 
 }  // namespace evojit

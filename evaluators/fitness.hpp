@@ -4,12 +4,21 @@
 // max(flops / peak FLOP/s, bytes / peak bandwidth) from the task's workload model);
 // the run's fitness is the geometric mean over sizes, and any failing size gives 0.
 //
-// A user's fitness implements FitnessFunction in a few lines (e.g. speed-up over a
-// baseline time) and is handed to the evaluator in place of RooflineFitness.
+// A user's fitness is any type with `double score(Evaluation&, const std::vector<
+// Workload>&) const` (and optionally `std::string name() const` and, for multi-objective
+// runs, `std::size_t objectives() const` with the minimized objectives written to
+// Evaluation::objectives): a few lines, held by value in a Fitness (pagmo's
+// problem shape), which validates what it returns at the boundary.
 #pragma once
 
+#include <concepts>
+#include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "evaluators/evaluation.hpp"
 #include "evaluators/machine_profile.hpp"
@@ -17,15 +26,97 @@
 
 namespace evojit {
 
-class FitnessFunction {
+// What a fitness function is: fills the per-size figures it derives (roofline_s,
+// fraction, suspect) and returns the fitness, maximized: finite, >= 0. It is called
+// only for an evaluation whose status is ok; `workloads` has one entry per
+// evaluation.sizes entry.
+class FitnessFunction {  // the former base class, kept while the backends move to Fitness
  public:
   virtual ~FitnessFunction() = default;
   virtual std::string name() const = 0;
-  // Fills the per-size figures it derives (roofline_s, fraction, suspect) and returns the
-  // fitness: finite, >= 0, and 0 unless evaluation.status is ok. `workloads` has one
-  // entry per evaluation.sizes entry.
   virtual double score(Evaluation& evaluation, const std::vector<Workload>& workloads) const = 0;
 };
+
+template <class F>
+concept FitnessFunctionType = requires(const F& f, Evaluation& e, const std::vector<Workload>& w) {
+  { f.score(e, w) } -> std::convertible_to<double>;
+};
+
+// A fitness held by value. score() is the boundary: a result that is not finite or
+// negative, or a wrong number of objectives, turns the evaluation into a failure
+// (wrong_result, the diagnostic naming the fitness), never a dead run.
+class Fitness {
+ public:
+  template <FitnessFunctionType F>
+  Fitness(F f) : impl_(std::make_shared<Model<F>>(std::move(f))) {}  // NOLINT: implicit on purpose
+
+  std::string name() const { return impl_->name(); }
+  std::size_t objectives() const { return impl_->objectives(); }
+  // Sets evaluation.fitness (0 unless ok) and checks evaluation.objectives.
+  void score(Evaluation& evaluation, const std::vector<Workload>& workloads) const;
+
+ private:
+  struct Concept {
+    virtual ~Concept() = default;
+    virtual std::string name() const = 0;
+    virtual std::size_t objectives() const = 0;
+    virtual double score(Evaluation&, const std::vector<Workload>&) const = 0;
+  };
+  template <class F>
+  struct Model final : Concept {
+    explicit Model(F f) : f(std::move(f)) {}
+    std::string name() const override {
+      if constexpr (requires {
+                      { f.name() } -> std::convertible_to<std::string>;
+                    })
+        return f.name();
+      else
+        return "user fitness";
+    }
+    std::size_t objectives() const override {
+      if constexpr (requires {
+                      { f.objectives() } -> std::convertible_to<std::size_t>;
+                    })
+        return f.objectives();
+      else
+        return 0;
+    }
+    double score(Evaluation& e, const std::vector<Workload>& w) const override {
+      return f.score(e, w);
+    }
+    F f;
+  };
+  std::shared_ptr<const Concept> impl_;
+};
+
+// What a fitness is made from: the machine's ceilings (absent on replay) and the
+// fitness parameters as a JSON object (validated by the factory).
+struct FitnessContext {
+  const MachineProfile* ceilings = nullptr;
+  nlohmann::json params = nlohmann::json::object();
+};
+using FitnessFactory = std::function<Fitness(const FitnessContext&)>;
+
+class FitnessRegistry {
+ public:
+  void add(std::string name, std::string summary, FitnessFactory factory);
+  // Throws InputError listing the known fitness functions when `name` is unknown.
+  Fitness create(const std::string& name, const FitnessContext& context) const;
+  bool contains(const std::string& name) const;
+  std::vector<std::pair<std::string, std::string>> list() const;  // name, summary
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string summary;
+    FitnessFactory factory;
+  };
+  std::vector<Entry> entries_;
+};
+
+// "roofline" (needs ceilings) and "inverse-time" (1 / the geometric mean of the
+// median times in ms: the replay default).
+void register_builtin_fitness(FitnessRegistry& registry);
 
 // A per-size figure is flagged suspect (SizeResult::suspect) rather than trusted when
 // its fraction of roofline is above kSuspectFraction (the ceiling must be wrong: a

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "evaluators/profile_checks.hpp"
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
 #include "support/files.hpp"

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "genomes/parameter.hpp"
-#include "support/expression.hpp"
+#include "support/expression/expression.hpp"
 #include "support/rng.hpp"
 
 namespace evojit {

@@ -37,6 +37,6 @@ const std::string& cpu_kernel_prelude();
 
 }  // namespace evojit
 
-// Implemented by the host (evaluators/parallel_for.cpp) and exported to JIT code.
+// Implemented by the host (backends/cpu/parallel_for.cpp) and exported to JIT code.
 extern "C" void evojit_parallel_for(int threads, long long begin, long long end,
                                     evojit::ParallelBody body, void* ctx);

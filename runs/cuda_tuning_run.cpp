@@ -3,13 +3,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "evaluators/cuda/cuda_evaluator.hpp"
-#include "evaluators/worker_pool.hpp"
-#include "kernels/cuda/t1_cuda_task.hpp"
+#include "backends/cuda/cuda_evaluator.hpp"
+#include "evaluators/worker/worker_pool.hpp"
+#include "backends/cuda/tasks/t1_cuda_task.hpp"
 #include "runs/run_backend.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"
-#include "runs/t1_input.hpp"
+#include "interop/t1_input.hpp"
 #include "runs/worker_check.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"

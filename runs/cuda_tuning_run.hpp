@@ -12,8 +12,8 @@
 #include <functional>
 #include <memory>
 
-#include "evaluators/cuda/gpu_profile.hpp"
-#include "kernels/cuda/cuda_task.hpp"
+#include "backends/cuda/gpu_profile.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 #include "runs/tuning_run.hpp"
 
 namespace evojit {

@@ -4,11 +4,11 @@
 #include <fstream>
 #include <vector>
 
-#include "evaluators/kernel_tuner_cache.hpp"
-#include "evaluators/replay_evaluator.hpp"
+#include "interop/kernel_tuner_cache.hpp"
+#include "backends/replay/replay_evaluator.hpp"
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
-#include "runs/kernel_tuner_cache_output.hpp"
+#include "interop/kernel_tuner_cache_output.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_plan.hpp"
@@ -16,8 +16,8 @@
 #include "runs/run_validation.hpp"
 #include "runs/space_check.hpp"
 #include "runs/stop_request.hpp"
-#include "runs/t1_input.hpp"
-#include "runs/t4_output.hpp"
+#include "interop/t1_input.hpp"
+#include "interop/t4_output.hpp"
 #include "runs/tuning_run.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"

@@ -6,10 +6,10 @@
 
 #include "runs/journal.hpp"
 #include "runs/journal_record.hpp"
-#include "runs/kernel_tuner_cache_output.hpp"
+#include "interop/kernel_tuner_cache_output.hpp"
 #include "runs/run_recorder.hpp"
 #include "runs/stop_request.hpp"
-#include "runs/t4_output.hpp"
+#include "interop/t4_output.hpp"
 #include "support/atomic_file.hpp"
 
 namespace evojit {

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/error.hpp"
-#include "support/expression.hpp"
+#include "support/expression/expression.hpp"
 #include "support/files.hpp"
 #include "support/json_pointer.hpp"
 #include "support/value.hpp"

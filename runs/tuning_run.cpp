@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "evaluators/cpu_evaluator.hpp"
+#include "backends/cpu/cpu_evaluator.hpp"
 #include "evaluators/profile_checks.hpp"
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 #include "runs/run_backend.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"

@@ -5,7 +5,7 @@
 // run that measured nothing.
 #pragma once
 
-#include "evaluators/worker_pool.hpp"
+#include "evaluators/worker/worker_pool.hpp"
 
 namespace evojit {
 

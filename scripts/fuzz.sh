@@ -7,7 +7,7 @@
 #   FUZZ_TARGETS   targets to run (default: expression run_config cache)
 #
 # Inputs may be as long as the readers' limits (support/files.hpp, the expression
-# depth and size bounds in support/expression.hpp): 256 KiB, so an expression can
+# depth and size bounds in support/expression/expression.hpp): 256 KiB, so an expression can
 # pass kMaxExpressionDepth; the cache target lowers the decompression cap to 1 MiB
 # (EVOJIT_MAX_INPUT_MB) so that a few KiB of gzip can reach it.
 #

@@ -28,9 +28,9 @@ run() { echo "== evojit run $*"; "$b/evojit" run --device cuda:0 --max-seconds-p
   "$b/bench_cuda_sgemm" "$runs/sgemm/best/best.json" "$runs/sgemm-small/best/best.json"
   run --task triad --strategy regularized-evolution --budget "$ob" --workers 2 --out "$runs/triad"
   run --task heat2d --strategy regularized-evolution --budget "$hb" --workers 2 --out "$runs/heat2d"
-  run --t1 "$spaces/convolution_milo.json" --kernel-source "$root/kernels/cuda/convolution.cu" \
+  run --t1 "$spaces/convolution_milo.json" --kernel-source "$root/backends/cuda/tasks/convolution.cu" \
       --strategy regularized-evolution --budget "$sb" --workers 4 --out "$runs/convolution"
-  run --t1 "$spaces/dedispersion_milo.json" --kernel-source "$root/kernels/cuda/dedispersion.cu" \
+  run --t1 "$spaces/dedispersion_milo.json" --kernel-source "$root/backends/cuda/tasks/dedispersion.cu" \
       --strategy regularized-evolution --budget "$ob" --workers 4 --out "$runs/dedispersion"
   echo "== per-size fractions of the roofline and the hub's A100 best"
   python3 - "$runs" "$spaces" <<'PY'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Python virtual environment with Kernel Tuner from PyPI, for the tests that check
-# evojit's files with Kernel Tuner itself (tests/runs/kernel_tuner_cache_output_test.cpp).
+# evojit's files with Kernel Tuner itself (tests/interop/kernel_tuner_cache_output_test.cpp).
 # Installed once into the given folder (the build tree) and reused; exits non-zero,
 # saying why, when it cannot be installed (no python3-venv, no network).
 #

@@ -13,6 +13,7 @@ Scored default_score(const Config& config, const Evaluation& evaluation) {
   s.config = config;
   s.ok = evaluation.status == EvalStatus::ok;
   s.fitness = s.ok ? evaluation.fitness : 0.0;
+  s.objectives = evaluation.objectives;
   return s;
 }
 

@@ -17,7 +17,7 @@ std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b);
 // A 128-bit tag of (counter, text) under a secret of at least kTagSecretMinBytes bytes
 // (keyed XXH3-128), as 32 hex digits. Not a cryptographic MAC: it stops whoever does
 // not hold the secret from producing a valid tag, which is all its one use needs
-// (evaluators/worker_reply_auth.hpp says why and where that ends).
+// (evaluators/worker/worker_reply_auth.hpp says why and where that ends).
 inline constexpr std::size_t kTagSecretMinBytes = 136;
 std::string keyed_tag_hex(std::span<const unsigned char> secret, std::uint64_t counter,
                           std::string_view text);

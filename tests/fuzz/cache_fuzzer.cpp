@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "evaluators/kernel_tuner_cache.hpp"
+#include "interop/kernel_tuner_cache.hpp"
 #include "support/error.hpp"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "support/error.hpp"
-#include "support/expression.hpp"
+#include "support/expression/expression.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "evaluators/replay_evaluator.hpp"
-#include "evaluators/replay_space.hpp"
+#include "backends/replay/replay_evaluator.hpp"
+#include "backends/replay/replay_space.hpp"
 #include "search/evolve.hpp"
 #include "search/random_search.hpp"
 #include "tests/search/toy_evaluator.hpp"

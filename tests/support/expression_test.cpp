@@ -1,4 +1,4 @@
-#include "support/expression.hpp"
+#include "support/expression/expression.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "support/error.hpp"
-#include "support/expression.hpp"
+#include "support/expression/expression.hpp"
 
 namespace evojit {
 namespace {

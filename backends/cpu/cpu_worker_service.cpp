@@ -1,0 +1,253 @@
+#include "backends/cpu/cpu_worker_service.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <limits>
+#include <map>
+#include <memory>
+#include <new>
+#include <thread>
+#include <unordered_map>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#ifdef EVOJIT_HAS_TBB
+#include <tbb/task_arena.h>
+#endif
+
+#include "backends/cpu/cpu_jit.hpp"
+#include "evaluators/evaluation_json.hpp"
+#include "evaluators/worker/line_channel.hpp"
+#include "evaluators/measurement.hpp"
+#include "backends/cpu/roofline_probe.hpp"
+#include "evaluators/worker/sandbox.hpp"
+#include "evaluators/worker/worker_limits.hpp"
+#include "evaluators/worker/worker_reply_auth.hpp"
+#include "kernels/task_registry.hpp"
+#include "support/hash.hpp"
+
+namespace evojit {
+namespace {
+
+using nlohmann::json;
+
+class WorkerService {
+ public:
+  explicit WorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
+    register_builtin_tasks(tasks_);
+  }
+
+  json handle(const json& request) {
+    const std::string op = request.value("op", "");
+    if (op == "compile") return compile(request);
+    if (op == "run") return run(request);
+    if (op == "roofline") return roofline(request);
+    if (op == "ping") return {{"ok", true}, {"sandbox", sandbox_}};
+    return {{"error", "unknown op '" + op + "'"}};
+  }
+
+  // Everything that reads files happens here, before the sandbox closes them off:
+  // the JIT's setup (clang's driver probes the filesystem), a first compile, and
+  // TBB's scheduler start-up (it loads its allocator). TBB starts its threads only
+  // when work arrives, so the process is still single-threaded afterwards and every
+  // thread is created inside the sandbox.
+  void warm_up() {
+    if (const Task* task = tasks_.find("triad")) {
+      jit().compile(task->render(task->space().bindings(task->seed())), kKernelEntry);
+    } else {
+      jit();
+    }
+#ifdef EVOJIT_HAS_TBB
+    tbb::task_arena arena(2);
+    arena.initialize();
+#endif
+  }
+
+  void set_sandbox(const SandboxReport& r) {
+    sandbox_ = {{"landlock", r.landlock},
+                {"landlock_abi", r.landlock_abi},
+                {"landlock_network", r.landlock_network},
+                {"seccomp", r.seccomp},
+                {"opens_denied", r.opens_denied},
+                {"threads_at_entry", r.threads_at_entry},
+                {"privileges_dropped", r.privileges_dropped},
+                {"uid", r.uid},
+                {"scratch_tmpfs", r.scratch_tmpfs},
+                {"threads_limited", r.threads_limited},
+                {"detail", r.detail}};
+  }
+
+ private:
+  CpuJit& jit() {
+    if (!jit_) {
+      JitOptions options;
+      options.max_kernels = max_kernels_;
+      jit_ = std::make_unique<CpuJit>(options);
+    }
+    return *jit_;
+  }
+
+  json compile(const json& request) {
+    const std::string source = request.at("source").get<std::string>();
+    CompiledKernel k = jit().compile(source, kKernelEntry);
+    const std::uint64_t handle = hash_text(source);
+    if (k.ok) kernels_[handle] = reinterpret_cast<KernelEntry>(k.entry);
+    // The JIT frees kernels beyond its bound: forget their entry points with them.
+    std::erase_if(kernels_, [&](const auto& kv) {
+      return !jit().holds(reinterpret_cast<const void*>(kv.second));
+    });
+    json diagnostics = json::array();
+    for (const SourceDiagnostic& d : k.diagnostics) diagnostics.push_back(to_json(d));
+    return {{"ok", k.ok},
+            {"compile", to_json(k.stats)},
+            {"log", k.log},
+            {"diagnostics", diagnostics},
+            {"kernel", hash_hex(handle)}};
+  }
+
+  ProblemInstance& instance(const Task& task, const ProblemSize& size) {
+    std::string key = task.name();
+    for (std::int64_t d : size.dims) key += ":" + std::to_string(d);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) it = instances_.emplace(key, task.instantiate(size)).first;
+    return *it->second;
+  }
+
+  json run(const json& request) {
+    const Task* task = tasks_.find(request.at("task").get<std::string>());
+    if (!task) return {{"error", "unknown task"}};
+    const auto handle = std::stoull(request.at("kernel").get<std::string>(), nullptr, 16);
+    auto kernel_it = kernels_.find(handle);
+    if (kernel_it == kernels_.end()) return {{"error", "kernel not compiled in this worker"}};
+    const KernelEntry kernel = kernel_it->second;
+    const MeasureOptions options =
+        measure_options_from_json(request.value("measure", json::object()));
+    const bool timed = request.value("time", true);
+
+    json sizes = json::array();
+    for (const json& js : request.at("sizes")) {
+      ProblemSize size{js.at("label").get<std::string>(),
+                       js.at("dims").get<std::vector<std::int64_t>>()};
+      ProblemInstance& data = instance(*task, size);
+      SizeResult r;
+      r.label = size.label;
+      r.dims = size.dims;
+      // Correctness first, on fresh inputs; only a correct kernel is timed.
+      data.reset();
+      kernel(&data.args());
+      const CheckResult check = data.check();
+      r.ok = check.ok;
+      // JSON has no infinity (it would arrive as null): the largest double stands in.
+      r.max_error =
+          std::isfinite(check.max_error) ? check.max_error : std::numeric_limits<double>::max();
+      r.tolerance = check.tolerance;
+      r.message = check.message;
+      if (!r.ok) {
+        sizes.push_back(to_json(r));
+        return {{"status", "wrong_result"},
+                {"diagnostic", "size " + size.label + ": " + check.message},
+                {"sizes", sizes}};
+      }
+      if (timed) {
+        std::function<void()> reset;
+        if (task->updates_in_place()) reset = [&] { data.reset(); };
+        r.timing = measure([&] { kernel(&data.args()); }, reset, options);
+      }
+      sizes.push_back(to_json(r));
+    }
+    return {{"status", "ok"}, {"sizes", sizes}};
+  }
+
+  json roofline(const json& request) {
+    // The cache sizes come with the request: inside the sandbox /sys is not readable.
+    ProbeOptions options;
+    options.max_threads = request.at("max_threads").get<int>();
+    options.stream_elements = request.at("stream_elements").get<std::int64_t>();
+    options.caches = cache_topology_from_json(request.value("caches", json::array()), "caches");
+    options.repetitions = request.value("repetitions", options.repetitions);
+    options.max_seconds = request.value("max_seconds", options.max_seconds);
+    const RooflineProbeResult r = probe_roofline(jit(), options);
+    json levels = json::array();
+    for (const BandwidthLevel& l : r.levels) {
+      json level = {{"name", l.name},
+                    {"working_set_bytes", l.working_set_bytes},
+                    {"working_sets_bytes", l.working_sets_bytes},
+                    {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}};
+      if (l.capacity_bytes > 0.0) level["capacity_bytes"] = l.capacity_bytes;  // not DRAM
+      levels.push_back(level);
+    }
+    return {{"threads", r.threads},
+            {"levels", levels},
+            {"bandwidth", r.bandwidth_bytes_per_s},
+            {"flops", r.flops_per_s},
+            {"target", jit().target_description()}};
+  }
+
+  std::size_t max_kernels_;
+  TaskRegistry tasks_;
+  json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
+  std::unique_ptr<CpuJit> jit_;
+  std::unordered_map<std::uint64_t, KernelEntry> kernels_;
+  std::map<std::string, std::unique_ptr<ProblemInstance>> instances_;
+};
+
+}  // namespace
+
+static void watch_for_orphaning(pid_t driver) {
+  if (driver <= 1) return;
+  if (::getppid() != driver) ::_exit(0);  // the driver died before we got here
+  // A driver killed with -9 must not leave workers behind, even one stuck in a
+  // candidate's infinite loop: this thread notices the reparenting and ends the
+  // process. Started after the sandbox, so it runs under the same restrictions.
+  std::thread([driver] {
+    while (::getppid() == driver) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::_exit(0);
+  }).detach();
+}
+
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
+  install_out_of_memory_classifier();
+  // Past RLIMIT_FSIZE a write fails with EFBIG rather than killing the worker.
+  std::signal(SIGXFSZ, SIG_IGN);
+  if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
+  LineChannel channel(in_fd, out_fd);
+  WorkerService service(setup.max_kernels);
+  if (setup.sandbox) {
+    try {
+      service.warm_up();
+    } catch (const std::exception&) {
+      // The first compile request reports the same failure with its context.
+    }
+    SandboxOptions options;
+    options.scratch_dir = setup.scratch_dir;
+    options.use_landlock = setup.landlock;
+    options.scratch_limit_bytes = setup.scratch_limit_bytes;
+    options.max_threads = setup.max_threads;
+#ifdef EVOJIT_CLANG_RESOURCE_DIR
+    // Builtin headers (immintrin.h...) stay readable: kernels may include them.
+    options.read_only_dirs.push_back(EVOJIT_CLANG_RESOURCE_DIR);
+#endif
+    service.set_sandbox(enter_sandbox(options));
+  }
+  watch_for_orphaning(static_cast<pid_t>(setup.driver_pid));
+  std::string line;
+  while (channel.read_line(line) == LineChannel::ReadStatus::line) {
+    json reply;
+    try {
+      const json request = json::parse(line);
+      begin_request(request.value("cpu_seconds", 0.0));
+      reply = service.handle(request);
+    } catch (const std::bad_alloc&) {
+      reply = {{"status", "out_of_memory"}, {"diagnostic", "allocation failed in the worker"}};
+    } catch (const std::exception& e) {
+      reply = {{"error", e.what()}};
+    }
+    end_request();
+    if (!channel.write_line(sign_worker_reply(reply.dump()))) return 1;
+  }
+  return 0;
+}
+
+}  // namespace evojit

@@ -1,0 +1,407 @@
+#include "interop/kernel_tuner_cache.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include <unistd.h>
+#include <zlib.h>
+#include <nlohmann/json.hpp>
+
+#include "interop/kernel_tuner_cache_entry.hpp"
+#include "support/error.hpp"
+#include "support/files.hpp"
+#include "support/hash.hpp"
+#include "support/json_pointer.hpp"
+
+namespace evojit {
+namespace {
+
+using json = nlohmann::json;
+using kernel_tuner_cache::EntryTables;
+using kernel_tuner_cache::parse_entry;
+using kernel_tuner_cache::require;
+
+// Dense lookup tables up to this many Cartesian points (4 bytes each).
+constexpr std::uint64_t kDenseLimit = std::uint64_t{1} << 24;
+
+std::string read_file_text(const std::filesystem::path& file) {
+  // Compressed and decompressed sizes alike are capped: a 1 MB gzip bomb must not
+  // become gigabytes in memory.
+  const std::uint64_t cap = input_cap(kCacheFileCap);
+  const int fd = open_bounded_file(file, cap, "Kernel Tuner cache");
+  // gzread reads plain files unchanged, so one path serves .json and .json.gz.
+  gzFile in = gzdopen(fd, "rb");
+  if (in == nullptr) {
+    ::close(fd);
+    throw_input_error("cannot open the file", file.string());
+  }
+  gzbuffer(in, 1 << 17);
+  std::string text;
+  std::vector<char> buffer(1 << 20);
+  for (;;) {
+    int n = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (n < 0) {
+      int code = 0;
+      std::string message = gzerror(in, &code);
+      gzclose(in);
+      throw_input_error("cannot decompress: " + message, file.string(),
+                        "the file is not a valid gzip stream");
+    }
+    if (n == 0) break;
+    if (text.size() + static_cast<std::size_t>(n) > cap) {
+      gzclose(in);
+      throw_input_too_large("its decompressed text", file.string(), cap);
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  // gzread reports a cut-off gzip stream only through gzerror (Z_BUF_ERROR): without
+  // this check a truncated .gz would load as a silently shorter cache.
+  int code = Z_OK;
+  std::string message = gzerror(in, &code);
+  gzclose(in);
+  if (code == Z_BUF_ERROR) {
+    throw_input_error("the gzip stream is truncated (" + message + ")", file.string(),
+                      "the file was cut short; copy or download it again");
+  }
+  return text;
+}
+
+// Python's json module writes the non-standard tokens NaN, Infinity and -Infinity
+// (a metric that divided by zero); outside strings they become null, which the
+// entry reader treats as an absent value.
+std::string without_python_non_finite(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (text.compare(i, 3, "NaN") == 0) {
+      out += "null";
+      i += 2;
+      continue;
+    } else if (text.compare(i, 8, "Infinity") == 0) {
+      out += "null";
+      i += 7;
+      continue;
+    } else if (text.compare(i, 9, "-Infinity") == 0) {
+      out += "null";
+      i += 8;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Kernel Tuner appends one entry per line and closes the object at the end; a run that
+// was killed leaves "...},\n" or "...}\n" without the closing "}}". Returns the parsed
+// document, trying the text as is first and then the repairs.
+json parse_with_repair(std::string_view original, const std::string& where, bool& repaired) {
+  std::string sanitized;
+  std::string_view text = original;
+  if (original.find("NaN") != std::string_view::npos ||
+      original.find("Infinity") != std::string_view::npos) {
+    sanitized = without_python_non_finite(original);
+    text = sanitized;
+  }
+  try {
+    repaired = false;
+    return json::parse(text);
+  } catch (const json::exception& first) {  // parse_error, or out_of_range for 1e400
+    std::string base(text);
+    while (!base.empty() &&
+           (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ',')) {
+      base.pop_back();
+    }
+    std::vector<std::string> attempts;
+    if (!base.empty() && base.back() == '}') {
+      attempts.push_back(base + "}");
+      attempts.push_back(base + "}}");
+    }
+    // Cut after the last complete entry ("},") when the text ends inside one.
+    std::size_t cut = base.rfind("},");
+    if (cut != std::string::npos) attempts.push_back(base.substr(0, cut + 1) + "}}");
+    for (const std::string& attempt : attempts) {
+      json doc = json::parse(attempt, nullptr, false);
+      if (!doc.is_discarded() && doc.is_object() && doc.contains("cache")) {
+        repaired = true;
+        return doc;
+      }
+    }
+    throw InputError("not a JSON document: " + std::string(first.what()), where,
+                     "expected a Kernel Tuner cache file (.json or .json.gz)");
+  }
+}
+
+// An optional string member; any other type is an error naming its pointer.
+std::string string_or(const json& doc, const char* key, const char* fallback,
+                      const std::string& where) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return fallback;
+  if (!it->is_string()) {
+    throw_input_error(std::string("expected a string, got a ") + it->type_name(),
+                      where + "#/" + key);
+  }
+  return it->get<std::string>();
+}
+
+std::optional<Value> to_value(const json& j) {
+  if (j.is_boolean()) return Value{j.get<bool>()};
+  // Above int64: read as the nearest double rather than wrapped to a negative integer.
+  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
+    return Value{j.get<double>()};
+  }
+  if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
+  if (j.is_number_float()) return Value{j.get<double>()};
+  if (j.is_string()) return Value{j.get<std::string>()};
+  return std::nullopt;
+}
+
+std::optional<double> as_number(const Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+// Values are matched by number (16 == 16.0), strings by text.
+bool same_value(const Value& a, const Value& b) {
+  auto x = as_number(a);
+  auto y = as_number(b);
+  if (x && y) return *x == *y;
+  if (x || y) return false;
+  return std::get<std::string>(a) == std::get<std::string>(b);
+}
+
+std::optional<std::uint32_t> index_in(const std::vector<Value>& list, const Value& v) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (same_value(list[i], v)) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* to_string(CacheOutcome outcome) {
+  switch (outcome) {
+    case CacheOutcome::ok:
+      return "";
+    case CacheOutcome::compilation_failed:
+      return "CompilationFailedConfig";
+    case CacheOutcome::runtime_failed:
+      return "RuntimeFailedConfig";
+    case CacheOutcome::invalid:
+      return "InvalidConfig";
+  }
+  return "";
+}
+
+KernelTunerCache KernelTunerCache::load(const std::filesystem::path& file) {
+  std::string text = read_file_text(file);
+  return parse(text, file.string());
+}
+
+KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::string& where) {
+  KernelTunerCache c;
+  c.source_ = where;
+  json doc = parse_with_repair(text, where, c.repaired_);
+  if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
+
+  c.device_name_ = string_or(doc, "device_name", "", where);
+  c.kernel_name_ = string_or(doc, "kernel_name", "", where);
+  if (auto objective = doc.find("objective"); objective != doc.end() && !objective->is_null()) {
+    std::vector<std::string> names;
+    if (objective->is_string()) {
+      names.push_back(objective->get<std::string>());
+    } else if (objective->is_array()) {
+      for (std::size_t i = 0; i < objective->size(); ++i) {
+        if (!(*objective)[i].is_string()) {
+          throw_input_error(
+              std::string("expected an objective's name, got a ") + (*objective)[i].type_name(),
+              where + "#/objective/" + std::to_string(i));
+        }
+        names.push_back((*objective)[i].get<std::string>());
+      }
+    }
+    if (names.empty() || names.front().empty()) {
+      throw_input_error(std::string("expected a name or a list of names, got ") + objective->dump(),
+                        where + "#/objective", "Kernel Tuner writes \"time\" or [\"time\"]");
+    }
+    c.objectives_ = std::move(names);
+  }
+  if (auto ps = doc.find("problem_size"); ps != doc.end()) {
+    if (ps->is_number_integer()) {
+      c.problem_size_.push_back(ps->get<std::int64_t>());
+    } else if (ps->is_array()) {
+      for (const json& d : *ps) {
+        if (d.is_number_integer()) c.problem_size_.push_back(d.get<std::int64_t>());
+      }
+    }
+  }
+
+  const json& keys = require(doc, "tune_params_keys", where, "");
+  const json& params = require(doc, "tune_params", where, "");
+  if (!keys.is_array() || keys.empty()) {
+    throw_input_error("expected a non-empty list of names", where + "#/tune_params_keys");
+  }
+  if (!params.is_object()) {
+    throw_input_error(
+        std::string("expected an object {name: [values]}, got a ") + params.type_name(),
+        where + "#/tune_params");
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (!keys[k].is_string()) {
+      throw_input_error("expected a name", where + "#/tune_params_keys/" + std::to_string(k));
+    }
+    std::string name = keys[k].get<std::string>();
+    std::string pointer = "/tune_params/" + pointer_token(name);
+    auto list = params.find(name);
+    if (list == params.end() || !list->is_array() || list->empty()) {
+      throw_input_error("expected a non-empty list of values", where + "#" + pointer);
+    }
+    std::vector<Value> values;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto v = to_value((*list)[i]);
+      if (!v) {
+        throw_input_error("expected a number, string or boolean",
+                          where + "#" + pointer + "/" + std::to_string(i));
+      }
+      values.push_back(std::move(*v));
+    }
+    c.keys_.push_back(std::move(name));
+    c.values_.push_back(std::move(values));
+  }
+
+  const json& cache = require(doc, "cache", where, "");
+  if (!cache.is_object()) throw_input_error("expected an object", where + "#/cache");
+  const std::size_t nkeys = c.keys_.size();
+  c.entries_.reserve(cache.size());
+  c.indices_.reserve(cache.size() * nkeys);
+  c.times_offset_.reserve(cache.size() + 1);
+  c.metrics_offset_.reserve(cache.size() + 1);
+  std::unordered_map<std::string, std::uint32_t> metric_index;
+  EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    std::string pointer = "/cache/" + pointer_token(it.key());
+    const json& e = it.value();
+    if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
+    for (std::size_t k = 0; k < nkeys; ++k) {
+      const json& field = require(e, c.keys_[k].c_str(), where, pointer);
+      auto v = to_value(field);
+      std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
+      if (!index) {
+        throw_input_error("value " + field.dump() + " is not in tune_params",
+                          where + "#" + pointer + "/" + pointer_token(c.keys_[k]));
+      }
+      c.indices_.push_back(*index);
+    }
+    c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
+    c.times_offset_.push_back(c.times_.size());
+    c.metrics_offset_.push_back(c.metrics_.size());
+    if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
+  }
+  c.build_lookup();
+  return c;
+}
+
+bool KernelTunerCache::objective_higher_is_better() const {
+  // Kernel Tuner's objective_default_map (kernel_tuner/util.py, 1.5).
+  static const char* const kMaximized[] = {"fitness",  "GFLOP/s",  "TFLOP/s", "GB/s",   "TB/s",
+                                           "GFLOPS/W", "TFLOPS/W", "GFLOP/J", "TFLOP/J"};
+  for (const char* name : kMaximized) {
+    if (objective() == name) return true;
+  }
+  return false;
+}
+
+std::optional<std::size_t> KernelTunerCache::key_position(const std::string& name) const {
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_[k] == name) return k;
+  }
+  return std::nullopt;
+}
+
+void KernelTunerCache::build_lookup() {
+  const std::size_t nkeys = keys_.size();
+  strides_.assign(nkeys, 0);
+  std::uint64_t product = 1;
+  code_fits_ = true;
+  for (std::size_t k = nkeys; k-- > 0;) {
+    strides_[k] = product;
+    std::uint64_t n = values_[k].size();
+    if (product > std::numeric_limits<std::uint64_t>::max() / n) {
+      code_fits_ = false;
+      break;
+    }
+    product *= n;
+  }
+  dense_.clear();
+  sparse_.clear();
+  const bool dense = code_fits_ && product <= kDenseLimit;
+  if (dense) dense_.assign(product, -1);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    auto index = entry_index(i);
+    std::uint64_t code = 0;
+    if (code_fits_) {
+      for (std::size_t k = 0; k < nkeys; ++k) code += index[k] * strides_[k];
+    } else {
+      code = hash_bytes(index.data(), index.size_bytes());
+    }
+    if (dense) {
+      // A key written twice keeps its last entry, as Python's json.load does.
+      dense_[code] = static_cast<std::int32_t>(i);
+    } else {
+      auto& bucket = sparse_[code];
+      bool replaced = false;
+      for (auto& j : bucket) {
+        auto other = entry_index(j);
+        if (std::equal(other.begin(), other.end(), index.begin())) {
+          j = static_cast<std::uint32_t>(i);
+          replaced = true;
+        }
+      }
+      if (!replaced) bucket.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+}
+
+std::optional<std::size_t> KernelTunerCache::find(std::span<const std::uint32_t> index) const {
+  const std::size_t nkeys = keys_.size();
+  if (index.size() != nkeys) return std::nullopt;
+  std::uint64_t code = 0;
+  if (code_fits_) {
+    for (std::size_t k = 0; k < nkeys; ++k) {
+      if (index[k] >= values_[k].size()) return std::nullopt;
+      code += index[k] * strides_[k];
+    }
+    if (!dense_.empty()) {
+      std::int32_t e = dense_[code];
+      if (e < 0) return std::nullopt;
+      return static_cast<std::size_t>(e);
+    }
+  } else {
+    code = hash_bytes(index.data(), index.size_bytes());
+  }
+  auto it = sparse_.find(code);
+  if (it == sparse_.end()) return std::nullopt;
+  for (std::uint32_t j : it->second) {
+    auto other = entry_index(j);
+    if (std::equal(other.begin(), other.end(), index.begin())) return j;
+  }
+  return std::nullopt;
+}
+
+}  // namespace evojit
