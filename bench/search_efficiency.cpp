@@ -46,7 +46,7 @@
 #include "bench/willemsen_score.hpp"
 #include "backends/replay/replay_evaluator.hpp"
 #include "backends/replay/replay_space.hpp"
-#include "runs/replay_run.hpp"
+#include "runs/run_spec.hpp"
 #include "interop/t1_input.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
@@ -324,7 +324,7 @@ int main(int argc, char** argv) {
   StrategyRegistry registry;
   register_builtin_strategies(registry);
   std::vector<Row> rows = make_rows(o, registry);
-  const std::string default_strategy = ReplayRunConfig{}.strategy;
+  const std::string default_strategy = RunSpec{}.strategy;
 
   const auto table_start = std::chrono::steady_clock::now();
   std::vector<std::filesystem::path> files;

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   std::stringstream names(task_list);
   std::string name;
   while (std::getline(names, name, ',')) {
-    evojit::RunConfig config;
+    evojit::RunSpec config;
     config.task = name;
     config.strategy = "one-plus-one";
     config.budget_evaluations = budget;

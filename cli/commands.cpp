@@ -7,22 +7,18 @@
 
 #include <unistd.h>
 
-#include "cli/cuda_commands.hpp"
+#include "cli/builtins.hpp"
 #include "cli/number_options.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/roofline_command.hpp"
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
-#include "evaluators/worker/worker_pool.hpp"
-#include "kernels/task_registry.hpp"
-#include "runs/replay_run.hpp"
 #include "runs/resume.hpp"
 #include "runs/run_config_file.hpp"
 #include "runs/run_report.hpp"
+#include "runs/run.hpp"
 #include "runs/run_validation.hpp"
-#include "runs/tuning_run.hpp"
-#include "search/strategy.hpp"
 #include "support/error.hpp"
 
 namespace evojit::cli {
@@ -30,17 +26,14 @@ namespace {
 
 int g_exit_code = 0;
 
-struct Registries {
-  TaskRegistry tasks;
-  StrategyRegistry strategies;
-  Registries() {
-    register_builtin_tasks(tasks);
-    register_builtin_strategies(strategies);
-  }
-};
+Registries builtins() {
+  Registries r;
+  register_builtins(r);
+  return r;
+}
 
 void list_tasks() {
-  Registries r;
+  const Registries r = builtins();
   for (const std::string& name : r.tasks.names()) {
     const Task& t = r.tasks.get(name);
     std::printf("%-10s %s\n", name.c_str(), t.summary().c_str());
@@ -56,13 +49,105 @@ void list_tasks() {
   for (const auto& [name, summary] : r.strategies.list()) {
     std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
   }
+  std::printf("\nfitness functions:\n");
+  for (const auto& [name, summary] : r.fitness.list()) {
+    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
+  }
+  std::printf("\nbackends:\n");
+  for (const auto& [name, summary] : r.backends.list()) {
+    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
+  }
+}
+
+// The backend a command line asks for: --replay and --device are shorthands for the
+// replay and cuda backends with their options; --backend names any registered one.
+struct BackendFlags {
+  std::string backend;  // --backend; empty: by the other flags, else cpu
+  std::string replay;
+  std::string t1;
+  std::string device = "cpu";
+  std::string kernel_source;
+  bool flush_l2 = false;
+};
+
+int cuda_ordinal(const std::string& device) {
+  if (device == "cuda") return 0;
+  const std::string prefix = "cuda:";
+  if (device.starts_with(prefix) && device.size() > prefix.size() &&
+      device.find_first_not_of("0123456789", prefix.size()) == std::string::npos &&
+      device.size() - prefix.size() <= 4) {
+    return std::stoi(device.substr(prefix.size()));
+  }
+  throw_input_error("unknown device '" + device + "'", "--device", "give cpu or cuda:N");
+}
+
+void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
+  const bool cuda = flags.device != "cpu" || !flags.kernel_source.empty();
+  if (!flags.replay.empty() && cuda) {
+    throw_input_error("--replay replays a recorded space; --device and --kernel-source tune on a GPU",
+                      "evojit run", "give one of them");
+  }
+  if (!flags.replay.empty()) {
+    spec.backend = "replay";
+    spec.backend_options = {{"cache", flags.replay}};
+    if (!flags.t1.empty()) spec.backend_options["t1"] = flags.t1;
+  } else if (cuda) {
+    spec.backend = "cuda";
+    spec.backend_options = {{"device", flags.device == "cpu" ? 0 : cuda_ordinal(flags.device)}};
+    if (flags.flush_l2) spec.backend_options["flush_l2"] = true;
+    if (!flags.kernel_source.empty()) {
+      if (flags.t1.empty()) {
+        throw_input_error("--kernel-source needs --t1 (the T1 file giving its space and launch)",
+                          "evojit run");
+      }
+      spec.backend_options["kernel_source"] = flags.kernel_source;
+      spec.backend_options["t1"] = flags.t1;
+    }
+  } else {
+    if (!flags.t1.empty()) {
+      throw_input_error("--t1 gives the space of a replay (--replay) or of a CUDA kernel "
+                        "(--kernel-source)",
+                        "--t1 " + flags.t1, "add --replay FILE or --kernel-source FILE.cu");
+    }
+    if (flags.flush_l2) {
+      throw_input_error("--flush-l2 applies to CUDA runs", "--flush-l2", "add --device cuda:N");
+    }
+  }
+  if (!flags.backend.empty()) {
+    if ((!flags.replay.empty() || cuda) && flags.backend != spec.backend) {
+      throw_input_error("--backend " + flags.backend + " contradicts the other flags, which ask "
+                        "for the " + spec.backend + " backend",
+                        "--backend", "leave --backend out");
+    }
+    spec.backend = flags.backend;
+  }
+  if (spec.backend == "replay" && !spec.task.empty()) {
+    throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
+                      "evojit run", "see `evojit tasks` for the tasks");
+  }
+  if (spec.backend == "cpu" && spec.task.empty()) {
+    throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
+                      "evojit run", "see `evojit tasks` for the tasks");
+  }
+}
+
+RunObserver observer_for(ProgressLine& line, const OutputFlags& output) {
+  RunObserver observer;
+  observer.progress = [&line](const RunProgress& p) { line.update(p); };
+  observer.notice = [](const std::string& text) { std::fprintf(stderr, "note: %s\n", text.c_str()); };
+  if (!output.quiet && !output.json) {  // --json keeps stdout for the summary alone
+    observer.ceilings = [](const MachineProfile& profile, const std::string& where) {
+      print_profile_in_use(profile, where);
+    };
+  }
+  return observer;
 }
 
 // `run --config FILE`: the file's values, then every flag given on the command line
 // over them (a list flag, --set or --constraint, replaces the file's list).
-void apply_config_file(const CLI::App& cmd, const std::string& file, RunConfig& config,
+void apply_config_file(const CLI::App& cmd, const std::string& file, RunSpec& config,
                        std::string& out, std::string& profile_path) {
-  RunConfig merged = load_run_config(file);
+  RunSpec merged = load_run_config(file);
   auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
   if (given("--task")) merged.task = config.task;
   if (given("--strategy")) merged.strategy = config.strategy;
@@ -88,21 +173,26 @@ void add_output_flags(CLI::App& cmd, OutputFlags& flags) {
 void add_run(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("run", "Tune a task: search, JIT, roofline fitness, held-out check");
-  auto config = std::make_shared<RunConfig>();
+  auto config = std::make_shared<RunSpec>();
   auto params_text = std::make_shared<std::string>();
+  auto fitness_params_text = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto profile_path = std::make_shared<std::string>();
-  auto replay = std::make_shared<std::string>();
-  auto t1 = std::make_shared<std::string>();
+  auto backend = std::make_shared<BackendFlags>();
   auto config_file = std::make_shared<std::string>();
   cmd->add_option("--config", *config_file,
                   "Run configuration file (JSON); flags given on the command line override it");
   cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)");
-  cmd->add_option("--replay", *replay,
+  cmd->add_option("--replay", backend->replay,
                   "Replay a Kernel Tuner cache file (.json/.json.gz) instead of a task");
-  cmd->add_option("--t1", *t1, "T1 tuning input giving the replayed space's conditions");
+  cmd->add_option("--t1", backend->t1, "T1 tuning input giving the replayed space's conditions");
+  cmd->add_option("--backend", backend->backend,
+                  "Backend by name (see `evojit tasks`; --replay and --device choose one too)");
   cmd->add_option("--strategy", config->strategy, "Search strategy")->capture_default_str();
   cmd->add_option("--strategy-params", *params_text, "Strategy parameters as a JSON object");
+  cmd->add_option("--fitness", config->fitness,
+                  "Fitness function (default: roofline; inverse-time on a replay)");
+  cmd->add_option("--fitness-params", *fitness_params_text, "Fitness parameters as a JSON object");
   add_integer_option(*cmd, "--budget", config->budget_evaluations, 0, UINT64_MAX,
                      "Evaluations (distinct candidates; 0: none)");
   add_seconds_option(*cmd, "--time-budget", config->budget_seconds, false,
@@ -118,79 +208,42 @@ void add_run(CLI::App& app) {
   cmd->add_option("--profile", *profile_path, "Machine profile file");
   auto nominal = std::make_shared<NominalFlags>();
   add_nominal_flags(*cmd, *nominal);
-  auto cuda = std::make_shared<CudaRunFlags>();
-  cuda->device = "cpu";
-  cmd->add_option("--device", cuda->device, "cpu, or cuda:N to tune CUDA kernels")
+  cmd->add_option("--device", backend->device, "cpu, or cuda:N to tune CUDA kernels")
       ->capture_default_str();
-  cmd->add_option("--kernel-source", cuda->kernel_source,
+  cmd->add_option("--kernel-source", backend->kernel_source,
                   "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
-  cmd->add_flag("--flush-l2", cuda->flush_l2, "CUDA: flush the L2 before every timed repetition");
+  cmd->add_flag("--flush-l2", backend->flush_l2,
+                "CUDA: flush the L2 before every timed repetition");
   auto output = std::make_shared<OutputFlags>();
   add_output_flags(*cmd, *output);
-  cmd->callback([cmd, config, config_file, params_text, out, profile_path, replay, t1, cuda,
-                 nominal, output] {
+  cmd->callback([cmd, config, config_file, params_text, fitness_params_text, out, profile_path,
+                 backend, nominal, output] {
     install_stop_handlers();
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
-    if (!params_text->empty()) {
+    auto parse_params = [](const std::string& text, const char* flag, const char* example) {
       try {
-        config->strategy_params = nlohmann::json::parse(*params_text);
+        return nlohmann::json::parse(text);
       } catch (const nlohmann::json::exception& e) {
-        throw_input_error(std::string("not JSON: ") + e.what(), "--strategy-params",
-                          "e.g. --strategy-params '{\"population\": 32}'");
+        throw_input_error(std::string("not JSON: ") + e.what(), flag, example);
       }
+    };
+    if (!params_text->empty()) {
+      config->strategy_params = parse_params(*params_text, "--strategy-params",
+                                             "e.g. --strategy-params '{\"population\": 32}'");
+    }
+    if (!fitness_params_text->empty()) {
+      config->fitness_params =
+          parse_params(*fitness_params_text, "--fitness-params", "e.g. --fitness-params '{}'");
     }
     config->out_dir = *out;
     config->profile_path = *profile_path;
-    if (cuda->device != "cpu" || !cuda->kernel_source.empty()) {
-      CudaRunFlags flags = *cuda;
-      flags.t1 = *t1;
-      if (flags.device == "cpu") flags.device = "cuda:0";
-      cuda_run_command(*config, flags);
-      g_exit_code = exit_code_for_stop(config->out_dir);
-      return;
-    }
-    Registries r;
-    if (replay->empty() == config->task.empty()) {
-      throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
-                        "evojit run", "see `evojit tasks` for the tasks");
-    }
-    if (!replay->empty()) {
-      ReplayRunConfig rc;
-      rc.cache_file = *replay;
-      rc.t1_file = *t1;
-      rc.strategy = config->strategy;
-      rc.strategy_params = config->strategy_params;
-      rc.budget_evaluations = config->budget_evaluations;
-      rc.budget_seconds = config->budget_seconds;
-      rc.seed = config->seed;
-      rc.out_dir = config->out_dir;
-      std::filesystem::path dir;
-      ProgressLine line(output->progress_mode(), output->log_every_s());
-      execute_replay_run(rc, r.strategies, &dir, [&](const RunProgress& p) { line.update(p); });
-      line.finish();
-      if ((g_exit_code = exit_code_for_stop(dir)) != 0) return;
-      g_exit_code = print_run_end(dir, *output);
-      return;
-    }
-    RunPlan plan = plan_run(*config, r.tasks, r.strategies);  // validates; writes nothing
-    for (const std::string& notice : plan.notices)
-      std::fprintf(stderr, "note: %s\n", notice.c_str());
-    bool measured = false;
-    if (!std::filesystem::exists(profile_path->empty() ? default_profile_path()
-                                                       : std::filesystem::path(*profile_path))) {
-      std::fprintf(stderr, "no machine profile yet: measuring the roofline first...\n");
-    }
-    std::vector<std::string> notes;
-    MachineProfile profile = ensure_machine_profile(config->profile_path, &measured, &notes);
-    for (const std::string& note : notes) std::fprintf(stderr, "%s\n", note.c_str());
-    apply_nominal_flags(*nominal, profile);
-    if (!output->quiet && !output->json) {  // --json keeps stdout for the summary alone
-      print_profile_in_use(profile, config->profile_path.empty() ? default_profile_path().string()
-                                                                 : config->profile_path.string());
-    }
+    const NominalFigures figures = nominal_figures(*nominal);
+    config->peak_bandwidth = figures.bandwidth;
+    config->peak_flops = figures.flops;
+    apply_backend_flags(*backend, *config);
+    const Registries r = builtins();
     ProgressLine line(output->progress_mode(), output->log_every_s());
-    const RunOutcome outcome =
-        execute_run(plan, profile, [&](const RunProgress& p) { line.update(p); });
+    const RunOutcome outcome = run(*config, r, observer_for(line, *output));
     line.finish();
     if ((g_exit_code = exit_code_for_stop(outcome.dir)) != 0) return;
     g_exit_code = print_run_end(outcome.dir, *output);
@@ -215,12 +268,12 @@ void add_resume(CLI::App& app) {
   add_output_flags(*cmd, *output);
   cmd->callback([dir, budget, budget_option, output] {
     install_stop_handlers();
-    Registries r;
+    const Registries r = builtins();
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
     ProgressLine line(output->progress_mode(), output->log_every_s());
-    const ResumeStatus status = resume_run_directory(*dir, r.tasks, r.strategies, options,
-                                                     [&](const RunProgress& p) { line.update(p); });
+    const ResumeStatus status =
+        resume_run_directory(*dir, r, options, observer_for(line, *output));
     line.finish();
     if ((g_exit_code = exit_code_for_stop(*dir)) != 0) return;
     if (status == ResumeStatus::already_finished && !output->quiet && !output->json) {

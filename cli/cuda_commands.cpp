@@ -5,14 +5,9 @@
 
 #include <unistd.h>
 
-#include "cli/progress_line.hpp"
 #include "support/error.hpp"
 #ifdef EVOJIT_HAS_CUDA
-#include "backends/cuda/tasks/cuda_task.hpp"
-#include "runs/cuda_tuning_run.hpp"
-#include "runs/run_plan.hpp"
-#include "runs/run_report.hpp"
-#include "search/strategy.hpp"
+#include "backends/cuda/gpu_profile.hpp"
 #endif
 
 namespace evojit::cli {
@@ -52,50 +47,10 @@ void gpu_roofline_command(const std::string& device, const std::string& profile_
               p.peak_bandwidth() / 1e9, p.peak_flops() / 1e9, p.peak_flops() / p.peak_bandwidth());
 }
 
-void cuda_run_command(RunConfig config, const CudaRunFlags& flags) {
-  CudaRunOptions options;
-  options.device = parse_cuda_device(flags.device);
-  options.flush_l2 = flags.flush_l2;
-  TaskRegistry tasks;
-  register_cuda_tasks(tasks);
-  if (!flags.kernel_source.empty()) {
-    if (flags.t1.empty()) {
-      throw_input_error("--kernel-source needs --t1 (the T1 file giving its space and launch)",
-                        "evojit run");
-    }
-    std::unique_ptr<CudaTask> task = cuda_task_from_t1(flags.t1, flags.kernel_source);
-    config.task = task->name();
-    if (!tasks.find(config.task)) tasks.add(std::move(task));
-  } else if (config.task.empty()) {
-    throw_input_error("give --task (triad, heat2d, sgemm) or --t1 FILE --kernel-source FILE.cu",
-                      "evojit run --device " + flags.device);
-  }
-  StrategyRegistry strategies;
-  register_builtin_strategies(strategies);
-  RunPlan plan = plan_run(config, tasks, strategies);  // validates; writes nothing
-  const std::filesystem::path profile_path = config.profile_path;
-  if (!std::filesystem::exists(profile_path.empty() ? default_gpu_profile_path(options.device)
-                                                    : profile_path)) {
-    std::fprintf(stderr, "no GPU profile yet: measuring the roofline of %s first...\n",
-                 flags.device.c_str());
-  }
-  const GpuProfile gpu = ensure_gpu_profile(profile_path, options.device);
-  ProgressLine line(isatty(STDERR_FILENO));
-  const RunOutcome outcome =
-      execute_cuda_run(plan, gpu, options, [&](const RunProgress& p) { line.update(p); });
-  line.finish();
-  std::cout << format_run_report(outcome.dir);
-}
-
 #else
 
 void gpu_roofline_command(const std::string& device, const std::string&, bool) {
   throw_input_error("this evojit was built without the CUDA backend", "--device " + device,
-                    "configure with the CUDA toolkit installed (EVOJIT_WITH_CUDA=ON)");
-}
-
-void cuda_run_command(RunConfig, const CudaRunFlags& flags) {
-  throw_input_error("this evojit was built without the CUDA backend", "--device " + flags.device,
                     "configure with the CUDA toolkit installed (EVOJIT_WITH_CUDA=ON)");
 }
 

@@ -1,22 +1,13 @@
-// The GPU side of `evojit roofline --device cuda:N` and `evojit run --device cuda:N`
-// (and `run --t1 FILE.json --kernel-source FILE.cu`). Without the CUDA backend they
-// end in an InputError saying so.
+// The GPU side of `evojit roofline --device cuda:N`: measures or shows the GPU's
+// ceilings. Without the CUDA backend it ends in an InputError saying so. (A CUDA run is
+// an ordinary run on the "cuda" backend: cli/commands.cpp.)
 #pragma once
 
 #include <string>
 
-#include "runs/run_config.hpp"
 
 namespace evojit::cli {
 
 void gpu_roofline_command(const std::string& device, const std::string& profile_path, bool force);
-
-struct CudaRunFlags {
-  std::string device = "cuda:0";
-  std::string t1;
-  std::string kernel_source;
-  bool flush_l2 = false;
-};
-void cuda_run_command(RunConfig config, const CudaRunFlags& flags);
 
 }  // namespace evojit::cli

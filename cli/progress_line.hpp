@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "runs/tuning_run.hpp"
+#include "runs/run.hpp"
 
 namespace evojit::cli {
 

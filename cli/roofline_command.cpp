@@ -118,7 +118,7 @@ void add_nominal_flags(CLI::App& cmd, NominalFlags& flags) {
                      "Spec-sheet FP32 peak in GFLOP/s (10^9 FLOP/s), replacing the measured one");
 }
 
-void apply_nominal_flags(const NominalFlags& flags, MachineProfile& profile) {
+NominalFigures nominal_figures(const NominalFlags& flags) {
   auto figure = [](CLI::Option* option, double value, const char* flag,
                    const char* example) -> std::optional<double> {
     if (!option || option->count() == 0) return std::nullopt;
@@ -128,10 +128,14 @@ void apply_nominal_flags(const NominalFlags& flags, MachineProfile& profile) {
     }
     return value * 1e9;
   };
-  apply_nominal_figures(
-      profile,
-      figure(flags.bandwidth_option, flags.peak_bandwidth_gb_s, "--peak-bandwidth", "204.8 (GB/s)"),
-      figure(flags.flops_option, flags.peak_gflop_s, "--peak-flops", "3072 (GFLOP/s)"));
+  return {figure(flags.bandwidth_option, flags.peak_bandwidth_gb_s, "--peak-bandwidth",
+                 "204.8 (GB/s)"),
+          figure(flags.flops_option, flags.peak_gflop_s, "--peak-flops", "3072 (GFLOP/s)")};
+}
+
+void apply_nominal_flags(const NominalFlags& flags, MachineProfile& profile) {
+  const NominalFigures figures = nominal_figures(flags);
+  apply_nominal_figures(profile, figures.bandwidth, figures.flops);
 }
 
 void print_profile_in_use(const MachineProfile& p, const std::string& path) {

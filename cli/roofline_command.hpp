@@ -23,6 +23,12 @@ struct NominalFlags {
 // Adds --peak-bandwidth and --peak-flops to `cmd`.
 void add_nominal_flags(CLI::App& cmd, NominalFlags& flags);
 // Validates (positive, finite; InputError naming the flag) and applies them.
+// The figures given (bytes/s, FLOP/s); InputError for one that is not positive.
+struct NominalFigures {
+  std::optional<double> bandwidth;
+  std::optional<double> flops;
+};
+NominalFigures nominal_figures(const NominalFlags& flags);
 void apply_nominal_flags(const NominalFlags& flags, MachineProfile& profile);
 
 // "profile  PATH (measured AT, AGE; SOURCE; load L)" and one line per warning.

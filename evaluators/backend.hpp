@@ -66,6 +66,10 @@ struct Measured {
   std::string diagnostic;
   int signal = 0;
   std::vector<SizeResult> sizes;
+  // What the evaluation cost by the backend's clock when that is not this process's
+  // time (replay: the recorded compile + verification + benchmark time); it becomes
+  // Evaluation::wall_s, so that a deterministic backend's journal is reproducible.
+  std::optional<double> charged_s;
 };
 
 struct BackendTraits {

@@ -106,6 +106,7 @@ Evaluation CandidatePipeline::evaluate_once(const Config& config,
   e.diagnostic = std::move(measured.diagnostic);
   e.signal = measured.signal;
   e.sizes = std::move(measured.sizes);
+  const std::optional<double> charged_s = measured.charged_s;
   // score
   if (e.status == EvalStatus::ok) {
     std::vector<Workload> workloads;
@@ -116,6 +117,7 @@ Evaluation CandidatePipeline::evaluate_once(const Config& config,
     fitness_.score(e, workloads);
   }
   finish();
+  if (charged_s) e.wall_s = *charged_s;
   remember(caches_.structural, structural_key);
   if (code_key != 0) remember(caches_.code, code_key);
   if (functional_key) remember(caches_.functional, *functional_key);

@@ -8,7 +8,7 @@
 #include "evaluators/evaluation_json.hpp"
 #include "runs/checkpoint.hpp"
 #include "runs/journal.hpp"
-#include "runs/replay_run.hpp"
+#include "runs/run.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_plan.hpp"
@@ -41,18 +41,14 @@ json read_run_json(const std::filesystem::path& dir) {
   }
 }
 
-ReplayRunConfig replay_config_from_run_json(const json& c, const std::filesystem::path& dir) {
-  ReplayRunConfig rc;
-  rc.cache_file = c.at("replay").get<std::string>();
-  rc.t1_file = c.value("t1", std::string());
-  rc.strategy = c.at("strategy").get<std::string>();
-  rc.strategy_params = c.value("strategy_params", json::object());
-  rc.budget_evaluations = c.at("budget_evaluations").get<std::size_t>();
-  rc.budget_seconds = c.value("budget_seconds", 0.0);
-  rc.seed = c.at("seed").get<std::uint64_t>();
-  rc.checkpoint_every = c.value("checkpoint_every", rc.checkpoint_every);
-  rc.out_dir = dir;
-  return rc;
+// run.json of a replay written before backends had names: {"replay": cache, "t1": ...}.
+void upgrade_old_replay_config(json& c) {
+  if (!c.contains("replay") || c.contains("backend")) return;
+  c["backend"] = "replay";
+  c["backend_options"] = {{"cache", c.at("replay")}};
+  if (!c.value("t1", std::string()).empty()) c["backend_options"]["t1"] = c.at("t1");
+  c.erase("replay");
+  c.erase("t1");
 }
 
 // The journal's records checked before anything is written: each of this run (its
@@ -86,12 +82,16 @@ std::size_t require_own_journal(const std::filesystem::path& dir, const std::str
 
 }  // namespace
 
-RunConfig run_config_from_run_json(const json& c, const std::string& where) {
-  RunConfig config;
+RunSpec run_config_from_run_json(const json& c, const std::string& where) {
+  RunSpec config;
   try {
-    config.task = c.at("task").get<std::string>();
+    config.backend = c.value("backend", config.backend);
+    config.backend_options = c.value("backend_options", json::object());
+    config.task = c.value("task", std::string());
     config.strategy = c.at("strategy").get<std::string>();
     config.strategy_params = c.value("strategy_params", json::object());
+    config.fitness = c.value("fitness", std::string());
+    config.fitness_params = c.value("fitness_params", json::object());
     config.budget_evaluations = c.at("budget_evaluations").get<std::size_t>();
     config.budget_seconds = c.value("budget_seconds", 0.0);
     config.seed = c.at("seed").get<std::uint64_t>();
@@ -101,15 +101,16 @@ RunConfig run_config_from_run_json(const json& c, const std::string& where) {
     if (c.contains("measure")) config.measure = measure_options_from_json(c.at("measure"));
     config.collapse_ratio = c.value("collapse_ratio", config.collapse_ratio);
     config.checkpoint_every = c.value("checkpoint_every", config.checkpoint_every);
+    if (c.contains("peak_bandwidth")) config.peak_bandwidth = c.at("peak_bandwidth").get<double>();
+    if (c.contains("peak_flops")) config.peak_flops = c.at("peak_flops").get<double>();
   } catch (const json::exception& e) {
     throw_input_error(std::string("run.json: /config: ") + e.what(), where);
   }
   return config;
 }
 
-ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRegistry& tasks,
-                                  const StrategyRegistry& strategies, const ResumeOptions& options,
-                                  const std::function<void(const RunProgress&)>& progress) {
+ResumeStatus resume_run_directory(const std::filesystem::path& dir, const Registries& registries,
+                                  const ResumeOptions& options, const RunObserver& observer) {
   read_run_json(dir);  // "not a run directory" before a lock file is made in it
   // One writer per run: held until the resumed run has finished or stopped.
   const RunLock lock = lock_run_directory(dir, /*create=*/false);
@@ -118,7 +119,6 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
   require_unedited_run_json(run, where);
   const std::size_t done = require_own_journal(dir, run.value("run_id", std::string()));
   json& config_json = run.at("config");
-  const bool replay = config_json.contains("replay");
   const bool finished = std::filesystem::exists(dir / "summary.json");
   std::size_t budget = 0;
   try {
@@ -139,54 +139,39 @@ ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRe
   if (finished && !(extend && *options.budget_evaluations > budget)) {
     return ResumeStatus::already_finished;
   }
-  // A CUDA run's directory has a journal and checkpoints too, but continuing it needs
-  // the CUDA backend, which this layer does not link: refuse rather than resume it
-  // on the CPU.
-  if (run.contains("device") && run.at("device") != "cpu") {
-    throw_input_error("a run on device " + run.at("device").dump() + " cannot be resumed", where,
-                      "start it again with evojit run --device");
-  }
   // Checked before run.json changes, so that a bad checkpoint leaves the run as it was.
   if (const std::optional<Checkpoint> checkpoint = read_checkpoint(dir)) {
     require_same_run(run.value("run_id", std::string()),
                      checkpoint->run_id.empty() ? json() : json(checkpoint->run_id),
                      (dir / kCheckpointFile).string(), "the checkpoint");
   }
-  auto extend_budget = [&] {
+  upgrade_old_replay_config(config_json);
+  // A run written before run.json named its backend: a CUDA run said so in "device".
+  if (!config_json.contains("backend") && run.contains("device") && run.at("device") != "cpu") {
+    config_json["backend"] = "cuda";
+  }
+  RunSpec spec = run_config_from_run_json(config_json, where);
+  spec.out_dir = dir;
+  if (extend) spec.budget_evaluations = *options.budget_evaluations;
+  require_valid_budget(spec.budget_evaluations, spec.budget_seconds, where);
+  ResumeState state;
+  state.run_json = run;
+  // The ceilings the run was scored with, never measured again: a resumed run's
+  // fitness must be comparable with its journal's.
+  if (run.contains("machine_profile")) {
+    state.ceilings = machine_profile_from_json(run.at("machine_profile"), where);
+  }
+  if (!run.contains("backend") && run.contains("replay_cache_hash")) {
+    state.run_json["backend"] = {{"identity", {{"cache_hash", run.at("replay_cache_hash")}}}};
+  }
+  state.before_first_write = [&] {
     if (!extend) return;
     config_json["budget_evaluations"] = *options.budget_evaluations;
     write_run_json(dir, run);
     // Not finished any more: a kill from here on leaves an interrupted run.
     std::filesystem::remove(dir / "summary.json");
   };
-
-  if (replay) {
-    ReplayRunConfig rc;
-    try {
-      rc = replay_config_from_run_json(config_json, dir);
-    } catch (const json::exception& e) {
-      throw_input_error(std::string("run.json: /config: ") + e.what(), where);
-    }
-    if (extend) rc.budget_evaluations = *options.budget_evaluations;
-    require_valid_budget(rc.budget_evaluations, rc.budget_seconds, where);
-    if (run.contains("replay_cache_hash") &&
-        run.at("replay_cache_hash") != cache_file_hash(rc.cache_file)) {
-      throw_input_error("the cache file is not the one this run replays (its content changed)",
-                        rc.cache_file.string(), "restore the original cache file");
-    }
-    extend_budget();
-    resume_replay_run(rc, strategies, progress);
-    return ResumeStatus::resumed;
-  }
-  RunConfig config = run_config_from_run_json(config_json, where);
-  config.out_dir = dir;
-  if (!run.contains("machine_profile")) {
-    throw_input_error("run.json has no machine profile", where);
-  }
-  const MachineProfile profile = machine_profile_from_json(run.at("machine_profile"), where);
-  RunPlan plan = plan_run(config, tasks, strategies, /*fresh_directory=*/false);
-  if (extend) plan.config.budget_evaluations = *options.budget_evaluations;
-  resume_run(plan, profile, progress, extend_budget);
+  resume_run(spec, registries, state, observer);
   return ResumeStatus::resumed;
 }
 

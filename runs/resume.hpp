@@ -10,9 +10,7 @@
 #include <functional>
 #include <optional>
 
-#include "kernels/task_registry.hpp"
-#include "runs/tuning_run.hpp"
-#include "search/strategy.hpp"
+#include "runs/run.hpp"
 
 namespace evojit {
 
@@ -25,13 +23,14 @@ enum class ResumeStatus { resumed, already_finished };
 
 // Throws InputError, having changed nothing, when `dir` is not a run directory or
 // its checkpoint or journal cannot be used.
-ResumeStatus resume_run_directory(const std::filesystem::path& dir, const TaskRegistry& tasks,
-                                  const StrategyRegistry& strategies,
+// Any kind of run (cpu, cuda, replay, a user's backend) resumes here: run.json names
+// its backend, which the registries must hold.
+ResumeStatus resume_run_directory(const std::filesystem::path& dir, const Registries& registries,
                                   const ResumeOptions& options = {},
-                                  const std::function<void(const RunProgress&)>& progress = {});
+                                  const RunObserver& observer = {});
 
-// The tuning run configuration stored in run.json ("config", as to_json(RunConfig)
+// The tuning run configuration stored in run.json ("config", as to_json(RunSpec)
 // writes it). Throws InputError naming the JSON pointer.
-RunConfig run_config_from_run_json(const nlohmann::json& config, const std::string& where);
+RunSpec run_config_from_run_json(const nlohmann::json& config, const std::string& where);
 
 }  // namespace evojit

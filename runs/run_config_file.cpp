@@ -155,7 +155,7 @@ class Reader {
 constexpr std::uint64_t kIntMax = static_cast<std::uint64_t>(std::numeric_limits<int>::max());
 constexpr double kHuge = std::numeric_limits<double>::max();
 
-void read_budget(const Reader& r, const json& j, RunConfig& c) {
+void read_budget(const Reader& r, const json& j, RunSpec& c) {
   r.object(j, "/budget");
   r.check_keys(j, "/budget", kBudgetKeys);
   if (auto it = j.find("evaluations"); it != j.end()) {
@@ -169,7 +169,7 @@ void read_budget(const Reader& r, const json& j, RunConfig& c) {
   }
 }
 
-void read_measure(const Reader& r, const json& j, RunConfig& c) {
+void read_measure(const Reader& r, const json& j, RunSpec& c) {
   r.object(j, "/measure");
   r.check_keys(j, "/measure", kMeasureKeys);
   MeasureOptions& m = c.measure;
@@ -200,7 +200,7 @@ void read_measure(const Reader& r, const json& j, RunConfig& c) {
   }
 }
 
-void read_overrides(const Reader& r, const json& j, RunConfig& c) {
+void read_overrides(const Reader& r, const json& j, RunSpec& c) {
   c.overrides.clear();
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -247,7 +247,7 @@ void read_overrides(const Reader& r, const json& j, RunConfig& c) {
   }
 }
 
-void read_constraints(const Reader& r, const json& j, RunConfig& c) {
+void read_constraints(const Reader& r, const json& j, RunSpec& c) {
   if (!j.is_array()) r.fail("/constraints", "expected a list of strings, got " + describe(j));
   c.constraints.clear();
   for (std::size_t i = 0; i < j.size(); ++i) {
@@ -276,7 +276,7 @@ std::string parse_error_text(const json::exception& e) {
 
 }  // namespace
 
-RunConfig parse_run_config(std::string_view text, const std::string& where) {
+RunSpec parse_run_config(std::string_view text, const std::string& where) {
   const Reader r(where);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     r.fail("", "the file is empty", "write a JSON object, e.g. {\"task\": \"triad\"}");
@@ -293,7 +293,7 @@ RunConfig parse_run_config(std::string_view text, const std::string& where) {
   }
   r.check_keys(doc, "", kTopKeys);
 
-  RunConfig c;
+  RunSpec c;
   if (auto it = doc.find("task"); it != doc.end()) c.task = r.string(*it, "/task");
   if (auto it = doc.find("strategy"); it != doc.end()) c.strategy = r.string(*it, "/strategy");
   if (auto it = doc.find("strategy_params"); it != doc.end()) {
@@ -322,7 +322,7 @@ RunConfig parse_run_config(std::string_view text, const std::string& where) {
   return c;
 }
 
-RunConfig load_run_config(const std::filesystem::path& file) {
+RunSpec load_run_config(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
     throw_input_error("no such file", file.string(),

@@ -6,7 +6,7 @@
 //    "workers": 2, "measure": {"warmup", "min_repetitions", "max_repetitions",
 //    "target_relative_error", "max_seconds"}, "collapse_ratio": 0.5, "profile": "p.json"}
 //
-// Every key is optional (a missing one keeps RunConfig's default); an unknown key is an
+// Every key is optional (a missing one keeps RunSpec's default); an unknown key is an
 // error, so a typo is never silently ignored. Paths are used as written (relative to
 // the current directory, like the command-line flags). Every error is an InputError
 // naming the file and the JSON pointer: "run.json: /budget/evaluations: expected a
@@ -17,15 +17,15 @@
 #include <string>
 #include <string_view>
 
-#include "runs/run_config.hpp"
+#include "runs/run_spec.hpp"
 
 namespace evojit {
 
 // Reads and parses a file; throws InputError (missing, unreadable, empty, not JSON,
 // or any problem parse_run_config reports).
-RunConfig load_run_config(const std::filesystem::path& file);
+RunSpec load_run_config(const std::filesystem::path& file);
 
 // Parses the text of a run configuration; `where` names it in errors.
-RunConfig parse_run_config(std::string_view text, const std::string& where);
+RunSpec parse_run_config(std::string_view text, const std::string& where);
 
 }  // namespace evojit

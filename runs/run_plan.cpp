@@ -70,42 +70,60 @@ void require_fresh_directory(const std::filesystem::path& dir) {
   }
 }
 
-RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
-                 const StrategyRegistry& strategies, bool fresh_directory) {
+RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_directory) {
   RunPlan plan;
-  plan.config = config;
-  validate_run_numbers(config);
+  plan.spec = spec;
+  validate_run_numbers(spec);
   std::string notice;
-  plan.config.workers = cap_worker_count(config.workers, &notice);
+  plan.spec.workers = cap_worker_count(spec.workers, &notice);
   if (!notice.empty()) plan.notices.push_back(notice);
-  plan.task = &tasks.get(config.task);
-  plan.space = restrict_space(plan.task->space(), config.overrides, config.constraints);
-  require_searchable_space(plan.space, "task " + config.task,
-                           "the overrides and constraints exclude every configuration; relax them");
+
+  BackendContext context;
+  context.task = spec.task;
+  context.tasks = &registries.tasks;
+  context.options = spec.backend_options;
+  context.workers = plan.spec.workers;
+  context.measure = spec.measure;
+  plan.backend = registries.backends.create(spec.backend, context);
+  const Task& task = plan.backend->task();
+  const std::string where = "task " + task.name();
+  require_searchable_space(task.space(), where, "its conditions exclude every configuration");
+  plan.space = restrict_space(task.space(), spec.overrides, spec.constraints);
+  if (!spec.overrides.empty() || !spec.constraints.empty()) {
+    require_searchable_space(plan.space, where,
+                             "the overrides and constraints exclude every configuration; relax "
+                             "them");
+  }
 
   // The seed is the naive kernel with the user's pins applied; if the extra
-  // constraints exclude it, the strategy starts from a random valid point.
-  auto bindings = plan.task->space().bindings(plan.task->seed());
-  for (const Parameter& p : plan.space.parameters()) {
-    if (p.values.size() == 1) bindings[p.name] = p.values.front();
-  }
-  try {
-    Config seed = plan.space.from_bindings(bindings);
-    if (plan.space.is_valid(seed)) plan.seed = seed;
-  } catch (const InputError&) {
-    // The pinned value is not in the seed's list: no seed.
+  // constraints exclude it, the strategy starts from a random valid point. A task
+  // without one (a replayed space) gives an empty configuration.
+  const Config task_seed = task.seed();
+  if (task_seed.index.size() == task.space().size() && task.space().size() > 0) {
+    auto bindings = task.space().bindings(task_seed);
+    for (const Parameter& p : plan.space.parameters()) {
+      if (p.values.size() == 1) bindings[p.name] = p.values.front();
+    }
+    try {
+      Config seed = plan.space.from_bindings(bindings);
+      if (plan.space.is_valid(seed)) plan.seed = seed;
+    } catch (const InputError&) {
+      // The pinned value is not in the seed's list: no seed.
+    }
   }
 
-  StrategyContext context;
-  context.space = &plan.space;
-  context.seed = plan.seed;
-  context.params = config.strategy_params;
-  plan.strategy = strategies.create(config.strategy, context);
+  StrategyContext strategy_context;
+  strategy_context.space = &plan.space;
+  strategy_context.seed = plan.seed;
+  strategy_context.params = spec.strategy_params;
+  plan.strategy = registries.strategies.create(spec.strategy, strategy_context);
 
-  plan.out_dir = config.out_dir.empty()
-                     ? std::filesystem::path("runs") /
-                           (config.task + "-" + config.strategy + "-" + utc_stamp())
-                     : config.out_dir;
+  // A deterministic run is named by what determines it; a live one by when it began.
+  const std::string name = plan.backend->traits().deterministic
+                               ? spec.backend + "-" + task.name() + "-" + spec.strategy + "-" +
+                                     std::to_string(spec.seed)
+                               : task.name() + "-" + spec.strategy + "-" + utc_stamp();
+  plan.out_dir = spec.out_dir.empty() ? std::filesystem::path("runs") / name : spec.out_dir;
   if (fresh_directory) require_fresh_directory(plan.out_dir);
   return plan;
 }

@@ -1,7 +1,7 @@
-// Everything a run needs, resolved and validated from a RunConfig before a single
-// file is written: the task, the (restricted) space, the start point, the strategy
-// and the output directory. Any user error surfaces here as one InputError, so a bad
-// command line leaves nothing behind.
+// Everything a run needs, resolved and validated from a RunSpec before a single file
+// is written: the backend (and through it the task), the restricted space, the start
+// point, the strategy and the output directory. Any user error surfaces here as one
+// InputError, so a bad command line leaves nothing behind.
 #pragma once
 
 #include <filesystem>
@@ -10,15 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "kernels/task_registry.hpp"
-#include "runs/run_config.hpp"
+#include "evaluators/backend.hpp"
+#include "runs/registries.hpp"
+#include "runs/run_spec.hpp"
 #include "search/strategy.hpp"
 
 namespace evojit {
 
 struct RunPlan {
-  RunConfig config;
-  const Task* task = nullptr;
+  RunSpec spec;  // workers capped
+  std::unique_ptr<Backend> backend;
   ParameterSpace space;        // the task's space with overrides and constraints applied
   std::optional<Config> seed;  // the naive kernel, adjusted to the overrides, if valid
   std::unique_ptr<Strategy> strategy;
@@ -29,8 +30,7 @@ struct RunPlan {
 
 // `fresh_directory`: the output directory must not hold anything yet (false for a
 // run being resumed).
-RunPlan plan_run(const RunConfig& config, const TaskRegistry& tasks,
-                 const StrategyRegistry& strategies, bool fresh_directory = true);
+RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_directory = true);
 
 // Applies "NAME=VALUE" overrides and extra constraints to a space; throws
 // InputError (malformed override, unknown parameter, value not allowed) or

@@ -116,12 +116,20 @@ std::string format_report(const std::filesystem::path& dir) {
   const json best = read_json_file(dir / "best" / "best.json");
   require_object(best, dir / "best" / "best.json");
   const json& config = run.at("config");
+  // A replay: run.json names the replay backend (or, written before backends had
+  // names, carries the cache under "replay").
+  const bool replay = config.contains("replay") || config.value("backend", "") == "replay";
+  const json identity = run.contains("backend") && run.at("backend").is_object()
+                            ? run.at("backend").value("identity", json::object())
+                            : json::object();
 
   std::ostringstream out;
   out << "run        " << dir.string() << "\n";
-  if (config.contains("replay")) {
-    out << "replay     " << config.value("replay", "") << " (recorded on "
-        << run.value("recorded_device", "") << ")\n";
+  if (replay) {
+    const std::string cache =
+        config.contains("replay") ? config.value("replay", "") : identity.value("cache", "");
+    out << "replay     " << cache << " (recorded on "
+        << run.value("recorded_device", identity.value("recorded_device", "")) << ")\n";
   } else {
     out << "task       " << config.value("task", "") << "\n";
   }
@@ -177,12 +185,15 @@ std::string format_report(const std::filesystem::path& dir) {
           << " (the naive kernel)\n";
     }
   }
-  if (config.contains("replay")) {
+  const std::string fitness_name = config.value("fitness", "");
+  if (fitness_name == "inverse-time" || (replay && fitness_name.empty())) {
     out << "best       fitness " << format("%.4f", best_fitness) << " (1 / recorded time in ms: "
         << format("%.4f ms", best_fitness > 0 ? 1.0 / best_fitness : 0.0) << ")\n";
-  } else {
+  } else if (fitness_name.empty() || fitness_name == "roofline") {
     out << "best       fitness " << format("%.4f", best_fitness)
         << " (geometric mean of fraction of roofline over training sizes)\n";
+  } else {
+    out << "best       fitness " << format("%.4f", best_fitness) << " (" << fitness_name << ")\n";
   }
   if (!best.is_null() && best.contains("canonical")) {
     out << "           " << best.value("canonical", "") << "\n";

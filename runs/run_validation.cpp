@@ -31,7 +31,7 @@ void require_valid_budget(std::size_t evaluations, double seconds, const std::st
   }
 }
 
-void validate_run_numbers(const RunConfig& c) {
+void validate_run_numbers(const RunSpec& c) {
   require_valid_budget(c.budget_evaluations, c.budget_seconds, "");
   if (c.workers == 0 || c.workers > kMaxWorkers) {
     throw_input_error("expected between 1 and " + std::to_string(kMaxWorkers) + " workers, got " +

@@ -1,4 +1,4 @@
-// The numbers of a run checked in one place, whoever filled the RunConfig (the
+// The numbers of a run checked in one place, whoever filled the RunSpec (the
 // command line, a config file, run.json on resume, a library user): anything a run
 // cannot honour is an InputError naming the flag, before a file is written. The
 // command line's own parsing (negative or overflowing text) is cli/number_options.
@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <string>
 
-#include "runs/run_config.hpp"
+#include "runs/run_spec.hpp"
 
 namespace evojit {
 
@@ -25,7 +25,7 @@ inline constexpr std::size_t kMemoryPerWorker = std::size_t{1} << 30;
 void require_valid_budget(std::size_t evaluations, double seconds, const std::string& where);
 
 // Every number of `config`; throws InputError naming the flag.
-void validate_run_numbers(const RunConfig& config);
+void validate_run_numbers(const RunSpec& config);
 
 // `requested` capped by this machine's cores and memory; `notice` (when given) is
 // set to a sentence saying so when it was capped, and cleared otherwise.

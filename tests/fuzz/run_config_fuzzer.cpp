@@ -10,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const evojit::RunConfig config = evojit::parse_run_config(text, "fuzz.json");
+    const evojit::RunSpec config = evojit::parse_run_config(text, "fuzz.json");
     (void)evojit::to_json(config).dump();
   } catch (const evojit::InputError&) {
   }

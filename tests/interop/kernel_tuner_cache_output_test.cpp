@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "interop/kernel_tuner_cache.hpp"
-#include "runs/replay_run.hpp"
-#include "search/strategy.hpp"
+#include "runs/run.hpp"
+#include "tests/runs/replay_runs.hpp"
 
 namespace evojit {
 namespace {
@@ -92,15 +92,11 @@ TEST(KernelTunerCacheOutput, WhatIsWrittenReadsBackWithEveryOutcome) {
 TEST(KernelTunerCacheOutput, AReplayRunWritesTheCacheOfWhatItMeasured) {
   const fs::path dir = fs::temp_directory_path() / ("evojit-ktc-out-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  StrategyRegistry strategies;
-  register_builtin_strategies(strategies);
-  ReplayRunConfig config;
-  config.cache_file = kSpaces / "pnpoly_RTX_3090.json.gz";
-  config.strategy = "random";
-  config.budget_evaluations = 200;
-  config.out_dir = dir;
-  execute_replay_run(config, strategies);
-  const KernelTunerCache original = KernelTunerCache::load(config.cache_file);
+  const Registries registries = replay_registries();
+  const fs::path cache = kSpaces / "pnpoly_RTX_3090.json.gz";
+  const RunSpec config = replay_spec(cache, "random", 200, 1, dir);
+  run(config, registries);
+  const KernelTunerCache original = KernelTunerCache::load(cache);
   const KernelTunerCache written = KernelTunerCache::load(dir / kKernelTunerCacheFile);
   EXPECT_EQ(written.size(), 200u);
   EXPECT_EQ(written.device_name(), original.device_name());
@@ -153,14 +149,10 @@ TEST(KernelTunerCacheOutput, KernelTunerItselfLoadsAndSimulatesTheCacheEvojitWri
 
   const fs::path dir = fs::temp_directory_path() / ("evojit-ktc-kt-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  StrategyRegistry strategies;
-  register_builtin_strategies(strategies);
-  ReplayRunConfig config;
-  config.cache_file = kSpaces / "convolution_milo_A6000.json.gz";  // has failures
-  config.strategy = "random";
-  config.budget_evaluations = 300;
-  config.out_dir = dir;
-  const EvolveResult result = execute_replay_run(config, strategies);
+  const Registries registries = replay_registries();
+  const fs::path cache = kSpaces / "convolution_milo_A6000.json.gz";  // has failures
+  const RunSpec config = replay_spec(cache, "random", 300, 1, dir);
+  const EvolveResult result = run(config, registries).result;
   const KernelTunerCache written = KernelTunerCache::load(dir / kKernelTunerCacheFile);
 
   const std::string command = python + " " + EVOJIT_SOURCE_DIR +

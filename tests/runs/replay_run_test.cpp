@@ -1,4 +1,4 @@
-#include "runs/replay_run.hpp"
+#include "runs/run.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -8,6 +8,7 @@
 
 #include "runs/journal.hpp"
 #include "runs/run_report.hpp"
+#include "tests/runs/replay_runs.hpp"
 
 namespace evojit {
 namespace {
@@ -31,28 +32,22 @@ class ReplayRunTest : public ::testing::Test {
     fs::create_directories(dir_);
     fs::copy_file(fs::path(EVOJIT_TEST_DATA_DIR) / "spaces" / "gemm_RTX_3090.json.gz",
                   dir_ / "gemm_RTX_3090.json.gz");
-    register_builtin_strategies(strategies_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  ReplayRunConfig config(const std::string& strategy, std::size_t budget) const {
-    ReplayRunConfig c;
-    c.cache_file = dir_ / "gemm_RTX_3090.json.gz";
-    c.strategy = strategy;
-    c.budget_evaluations = budget;
-    c.seed = 3;
-    c.out_dir = dir_ / ("run-" + strategy);
-    return c;
+  RunSpec config(const std::string& strategy, std::size_t budget) const {
+    return replay_spec(dir_ / "gemm_RTX_3090.json.gz", strategy, budget, 3,
+                       dir_ / ("run-" + strategy));
   }
 
   fs::path dir_;
-  StrategyRegistry strategies_;
+  Registries registries_ = replay_registries();
 };
 
 TEST_F(ReplayRunTest, WithoutConditionsOnlyRecordedConfigurationsAreProposedOrCharged) {
   for (const std::string strategy : {"random", "one-plus-one", "islands", "bandit"}) {
-    const ReplayRunConfig c = config(strategy, 300);
-    const EvolveResult result = execute_replay_run(c, strategies_);
+    const RunSpec c = config(strategy, 300);
+    const EvolveResult result = run(c, registries_).result;
     EXPECT_EQ(result.evaluations, 300u) << strategy;
     std::size_t invalid = 0;
     for (const nlohmann::json& r : read_journal(c.out_dir / "journal.jsonl")) {
@@ -65,8 +60,8 @@ TEST_F(ReplayRunTest, WithoutConditionsOnlyRecordedConfigurationsAreProposedOrCh
 }
 
 TEST_F(ReplayRunTest, SummaryAndReportNameSimulatedAndWallTime) {
-  const ReplayRunConfig c = config("random", 200);
-  execute_replay_run(c, strategies_);
+  const RunSpec c = config("random", 200);
+  run(c, registries_);
   const nlohmann::json summary = read_json(c.out_dir / "summary.json");
   const double simulated = summary.at("simulated_elapsed_s").get<double>();
   const double wall = summary.at("wall_s").get<double>();

@@ -13,8 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "runs/checkpoint.hpp"
-#include "runs/replay_run.hpp"
+#include "runs/run.hpp"
 #include "support/error.hpp"
+#include "tests/runs/replay_runs.hpp"
 
 namespace evojit {
 namespace {
@@ -35,15 +36,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-struct Registries {
-  TaskRegistry tasks;
-  StrategyRegistry strategies;
-  Registries() {
-    register_builtin_tasks(tasks);
-    register_builtin_strategies(strategies);
-  }
-};
-
 class ResumeTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
@@ -57,30 +49,24 @@ class ResumeTest : public ::testing::TestWithParam<const char*> {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  ReplayRunConfig config(const fs::path& out, std::size_t budget) const {
-    ReplayRunConfig c;
-    c.cache_file = kCache;
-    c.strategy = GetParam();
-    c.budget_evaluations = budget;
-    c.seed = 5;
-    c.out_dir = out;
-    return c;
+  RunSpec config(const fs::path& out, std::size_t budget) const {
+    return replay_spec(kCache, GetParam(), budget, 5, out);
   }
 
   fs::path dir_;
-  Registries r_;
+  Registries r_ = replay_registries();
 };
 
 TEST_P(ResumeTest, AStoppedRunResumesToTheUninterruptedJournal) {
   constexpr std::size_t kBudget = 120, kStopped = 47, kTail = 6;
   const fs::path whole = dir_ / "whole", cut = dir_ / "cut";
-  execute_replay_run(config(whole, kBudget), r_.strategies);
+  run(config(whole, kBudget), r_);
   const std::vector<std::string> journal = lines_of(read(whole / "journal.jsonl"));
   ASSERT_EQ(journal.size(), kBudget);
 
   // A run killed after evaluation kStopped + kTail - 1, its last checkpoint at
   // kStopped, in the middle of writing the next record.
-  execute_replay_run(config(cut, kStopped), r_.strategies);
+  run(config(cut, kStopped), r_);
   ASSERT_EQ(read_checkpoint(cut)->loop.evaluations, kStopped);
   fs::remove(cut / "summary.json");
   {
@@ -91,7 +77,7 @@ TEST_P(ResumeTest, AStoppedRunResumesToTheUninterruptedJournal) {
 
   ResumeOptions options;
   options.budget_evaluations = kBudget;
-  EXPECT_EQ(resume_run_directory(cut, r_.tasks, r_.strategies, options), ResumeStatus::resumed);
+  EXPECT_EQ(resume_run_directory(cut, r_, options), ResumeStatus::resumed);
   EXPECT_EQ(read(cut / "journal.jsonl"), read(whole / "journal.jsonl"));
   // Everything but the wall time of the replay, which no two runs share.
   auto summary_of = [&](const fs::path& dir) {
@@ -120,30 +106,30 @@ class ResumeInputTest : public ResumeTest {};
 
 TEST_P(ResumeInputTest, AFinishedRunIsLeftAlone) {
   const fs::path out = dir_ / "run";
-  execute_replay_run(config(out, 30), r_.strategies);
+  run(config(out, 30), r_);
   const std::string journal = read(out / "journal.jsonl");
-  EXPECT_EQ(resume_run_directory(out, r_.tasks, r_.strategies), ResumeStatus::already_finished);
+  EXPECT_EQ(resume_run_directory(out, r_), ResumeStatus::already_finished);
   EXPECT_EQ(read(out / "journal.jsonl"), journal);
 }
 
 TEST_P(ResumeInputTest, ALargerBudgetExtendsAFinishedRun) {
   const fs::path out = dir_ / "run", whole = dir_ / "whole";
-  execute_replay_run(config(out, 30), r_.strategies);
-  execute_replay_run(config(whole, 50), r_.strategies);
+  run(config(out, 30), r_);
+  run(config(whole, 50), r_);
   ResumeOptions options;
   options.budget_evaluations = 50;
-  EXPECT_EQ(resume_run_directory(out, r_.tasks, r_.strategies, options), ResumeStatus::resumed);
+  EXPECT_EQ(resume_run_directory(out, r_, options), ResumeStatus::resumed);
   EXPECT_EQ(read(out / "journal.jsonl"), read(whole / "journal.jsonl"));
 }
 
 TEST_P(ResumeInputTest, ADirectoryThatIsNotARunIsAnInputError) {
-  EXPECT_THROW(resume_run_directory(dir_, r_.tasks, r_.strategies), InputError);
-  EXPECT_THROW(resume_run_directory(dir_ / "nope", r_.tasks, r_.strategies), InputError);
+  EXPECT_THROW(resume_run_directory(dir_, r_), InputError);
+  EXPECT_THROW(resume_run_directory(dir_ / "nope", r_), InputError);
 }
 
 TEST_P(ResumeInputTest, ACorruptCheckpointIsAnInputErrorAndChangesNothing) {
   const fs::path out = dir_ / "run";
-  execute_replay_run(config(out, 30), r_.strategies);
+  run(config(out, 30), r_);
   fs::remove(out / "summary.json");
   std::ofstream(out / "journal.jsonl", std::ios::app) << "{\"id\": 30, \"gen";  // torn
   std::ofstream(out / kCheckpointFile) << "{\"format\": 1, \"strategy\": ";
@@ -151,8 +137,8 @@ TEST_P(ResumeInputTest, ACorruptCheckpointIsAnInputErrorAndChangesNothing) {
   const std::string run = read(out / "run.json");
   ResumeOptions options;
   options.budget_evaluations = 60;
-  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies, options), InputError);
-  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
+  EXPECT_THROW(resume_run_directory(out, r_, options), InputError);
+  EXPECT_THROW(resume_run_directory(out, r_), InputError);
   EXPECT_EQ(read(out / "journal.jsonl"), journal);
   EXPECT_EQ(read(out / "run.json"), run);
   EXPECT_FALSE(fs::exists(out / "summary.json"));
@@ -160,29 +146,42 @@ TEST_P(ResumeInputTest, ACorruptCheckpointIsAnInputErrorAndChangesNothing) {
 
 TEST_P(ResumeInputTest, ACheckpointAheadOfTheJournalIsAnInputError) {
   const fs::path out = dir_ / "run";
-  execute_replay_run(config(out, 30), r_.strategies);
+  run(config(out, 30), r_);
   fs::remove(out / "summary.json");
   std::string journal = read(out / "journal.jsonl");
   journal.resize(journal.find('\n') + 1);  // one record left
   std::ofstream(out / "journal.jsonl", std::ios::trunc) << journal;
-  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
+  EXPECT_THROW(resume_run_directory(out, r_), InputError);
   EXPECT_EQ(read(out / "journal.jsonl"), journal);
 }
 
-TEST_P(ResumeInputTest, ACudaRunIsAnInputErrorAndChangesNothing) {
-  const fs::path out = dir_ / "run";
-  execute_replay_run(config(out, 30), r_.strategies);
-  fs::remove(out / "summary.json");
-  nlohmann::json run = nlohmann::json::parse(read(out / "run.json"));
-  run["device"] = "cuda:0";
-  std::ofstream(out / "run.json", std::ios::trunc) << run.dump(2);
-  const std::string journal = read(out / "journal.jsonl");
+// Every kind of run resumes through the same code: a run on a backend registered as
+// "cuda" (here the replay backend under that name, since no GPU is at hand) is stopped
+// and resumed to the uninterrupted run's journal, as a CPU or replay run would be.
+TEST_P(ResumeInputTest, ARunOnTheCudaBackendResumes) {
+  Registries r = replay_registries();
+  r.backends.add("cuda", "a stand-in for the CUDA backend", [](const BackendContext& context) {
+    BackendContext replay = context;
+    replay.options = {{"cache", context.options.at("cache")}};
+    return make_replay_backend(replay);
+  });
+  auto cuda_spec = [&](const fs::path& out, std::size_t budget) {
+    RunSpec spec = config(out, budget);
+    spec.backend = "cuda";
+    spec.backend_options["device"] = 0;
+    return spec;
+  };
+  const fs::path out = dir_ / "cuda", whole = dir_ / "whole";
+  run(cuda_spec(whole, 50), r);
+  run(cuda_spec(out, 30), r);
+  EXPECT_EQ(nlohmann::json::parse(read(out / "run.json")).at("backend").at("name"), "cuda");
   ResumeOptions options;
-  options.budget_evaluations = 60;
-  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies, options), InputError);
-  EXPECT_THROW(resume_run_directory(out, r_.tasks, r_.strategies), InputError);
-  EXPECT_EQ(read(out / "journal.jsonl"), journal);
-  EXPECT_EQ(nlohmann::json::parse(read(out / "run.json")), run);
+  options.budget_evaluations = 50;
+  EXPECT_EQ(resume_run_directory(out, r, options), ResumeStatus::resumed);
+  EXPECT_EQ(read(out / "journal.jsonl"), read(whole / "journal.jsonl"));
+  // Without the backend it was run on, the run is refused, not resumed on another.
+  EXPECT_THROW(resume_run_directory(out, r_, ResumeOptions{60}), InputError);
+  EXPECT_EQ(read(out / "journal.jsonl"), read(whole / "journal.jsonl"));
 }
 
 INSTANTIATE_TEST_SUITE_P(OnePlusOne, ResumeInputTest, ::testing::Values("one-plus-one"));

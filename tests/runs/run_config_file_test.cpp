@@ -22,7 +22,7 @@ std::string error_of(const std::string& text) {
 }
 
 TEST(RunConfigFile, ReadsEveryKey) {
-  const RunConfig c = parse_run_config(R"({
+  const RunSpec c = parse_run_config(R"({
     "task": "heat2d", "strategy": "regularized-evolution",
     "strategy_params": {"population": 16},
     "budget": {"evaluations": 200, "seconds": 60.5}, "seed": 3, "out": "runs/h",
@@ -54,8 +54,8 @@ TEST(RunConfigFile, ReadsEveryKey) {
 }
 
 TEST(RunConfigFile, MissingKeysKeepTheDefaults) {
-  const RunConfig c = parse_run_config(R"({"task": "triad", "overrides": ["VEC=4"]})", "r.json");
-  const RunConfig defaults;
+  const RunSpec c = parse_run_config(R"({"task": "triad", "overrides": ["VEC=4"]})", "r.json");
+  const RunSpec defaults;
   EXPECT_EQ(c.task, "triad");
   EXPECT_EQ(c.overrides, std::vector<std::string>{"VEC=4"});
   EXPECT_EQ(c.strategy, defaults.strategy);

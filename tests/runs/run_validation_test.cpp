@@ -21,10 +21,10 @@ TEST(RunValidationTest, BudgetsMustBeFiniteAndPresent) {
 }
 
 TEST(RunValidationTest, ALibraryUsersNumbersAreCheckedToo) {
-  RunConfig c;
+  RunSpec c;
   c.task = "triad";
   EXPECT_NO_THROW(validate_run_numbers(c));
-  RunConfig bad = c;
+  RunSpec bad = c;
   bad.workers = static_cast<std::size_t>(-1);  // what "--workers -1" used to become
   EXPECT_THROW(validate_run_numbers(bad), InputError);
   bad = c;

@@ -1,0 +1,173 @@
+#include "runs/run.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "evaluators/pipeline.hpp"
+#include "runs/run_identity.hpp"
+#include "runs/run_lock.hpp"
+#include "runs/run_outputs.hpp"
+#include "runs/run_plan.hpp"
+#include "runs/run_recorder.hpp"
+#include "runs/run_validation.hpp"
+#include "runs/stop_request.hpp"
+#include "support/error.hpp"
+
+namespace evojit {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void notify(const RunObserver& observer, const std::string& text) {
+  if (observer.notice) observer.notice(text);
+}
+
+// run.json of a fresh run: the spec, the backend and its identity, the ceilings,
+// versions, the seed and the shape of the search.
+json fresh_run_json(const RunPlan& plan, const std::optional<MachineProfile>& ceilings) {
+  const Backend& backend = *plan.backend;
+  json run = {{"config", to_json(plan.spec)},
+              {"backend", {{"name", plan.spec.backend}, {"identity", backend.identity()}}},
+              {"versions", evojit_versions()},
+              {"seed", plan.spec.seed},
+              {"space",
+               {{"parameters", plan.space.size()},
+                {"cartesian_points", plan.space.cartesian_size()}}},
+              {"training_sizes", backend.task().training_sizes().size()},
+              {"held_out_sizes", backend.task().held_out_sizes().size()}};
+  if (ceilings) run["machine_profile"] = to_json(*ceilings);
+  if (backend.traits().deterministic) {
+    // A deterministic run's id comes from what determines it, so that two runs of the
+    // same spec are the same run and their journals byte-identical; not from the budget,
+    // which resume may extend (the extended run's journal is the one a larger budget
+    // would have written), nor from the output directory.
+    json identity = {{"config", run["config"]}, {"backend", run["backend"]}};
+    identity["config"].erase("budget_evaluations");
+    identity["config"].erase("budget_seconds");
+    run["run_id"] = content_run_id(identity);
+  }
+  return run;
+}
+
+// The spec's fitness (the backend's default when it names none), made before anything
+// is written: an unknown name or bad parameters are input errors.
+Fitness make_fitness(const RunPlan& plan, const std::optional<MachineProfile>& ceilings,
+                     const Registries& registries) {
+  FitnessContext context;
+  context.ceilings = ceilings ? &*ceilings : nullptr;
+  context.params = plan.spec.fitness_params;
+  const std::string& name = plan.spec.fitness;
+  return registries.fitness.create(name.empty() ? plan.backend->traits().default_fitness : name,
+                                   context);
+}
+
+// The loop over the pipeline with its journal and checkpoints, then the outputs.
+RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, bool resuming,
+                    const RunObserver& observer, Clock::time_point started) {
+  const RunSpec& spec = plan.spec;
+  Backend& backend = *plan.backend;
+  const BackendTraits traits = backend.traits();
+  CandidatePipeline pipeline(backend, plan.space, backend.task().training_sizes(), fitness);
+
+  RunOutcome outcome;
+  outcome.dir = plan.out_dir;
+  Budget budget;
+  budget.evaluations = spec.budget_evaluations;
+  budget.seconds = spec.budget_seconds;
+  EvolveLoop loop(*plan.strategy, pipeline, budget);
+  Rng rng(spec.seed);
+  RunRecorder recorder(plan.out_dir, plan.space, *plan.strategy, spec.strategy,
+                       spec.checkpoint_every);
+  recorder.set_simulated_evaluations(traits.simulated_clock);
+  std::vector<T4Record> records;
+  auto account = [&](const EvaluationRecord& r, std::string timestamp,
+                     const RunRecorder::RecordTiming& timing) {
+    T4Record t4{plan.space.bindings(r.config), r.evaluation, std::move(timestamp),
+                timing.search_s, timing.framework_s, std::nullopt};
+    if (auto recorded = backend.recorded(r.config)) {
+      t4.recorded = T4RecordedTimes{std::move(recorded->times_ms), recorded->compile_ms,
+                                    recorded->verification_ms, recorded->benchmark_ms};
+    }
+    records.push_back(std::move(t4));
+    if (plan.seed && r.config == *plan.seed) outcome.seed_fitness = r.evaluation.fitness;
+  };
+  // A deterministic backend's records carry no time stamp, so that its files are
+  // reproducible; the journal keeps none, so restored records get the time of writing.
+  const bool stamp = !traits.deterministic;
+  if (resuming) {
+    for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "", {});
+  }
+  recorder.attach(loop, [&](const EvaluationRecord& r) {
+    account(r, stamp ? iso8601_now() : std::string(), recorder.last_timing());
+  });
+  if (observer.progress) {
+    loop.on_progress([&](std::size_t done, const std::optional<Scored>& best) {
+      // Progress is for the person waiting: real time, also on a simulated clock.
+      observer.progress({done, budget.evaluations, best ? best->fitness : 0.0,
+                         traits.simulated_clock ? seconds_since(started) : backend.elapsed_s(),
+                         traits.simulated_clock ? 0.0 : budget.seconds});
+    });
+  }
+  {
+    const StopWatch watch(loop);
+    outcome.result = loop.run(rng);
+  }
+  recorder.finish();  // the journal synced and the last checkpoint written, stopped or not
+  // Stopped by a signal: the checkpoint is written; no summary, so that the run stays
+  // one to resume rather than a finished one.
+  if (stop_signal() != 0) return outcome;
+  write_run_outputs({spec, plan.out_dir, pipeline, records, seconds_since(started)}, outcome);
+  return outcome;
+}
+
+}  // namespace
+
+json evojit_versions() {
+  return {{"evojit", EVOJIT_VERSION},
+          {"llvm", EVOJIT_LLVM_VERSION},
+          {"compiler", __VERSION__},
+          {"cxx_standard", __cplusplus}};
+}
+
+RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObserver& observer) {
+  const auto started = Clock::now();
+  RunPlan plan = plan_run(spec, registries, /*fresh_directory=*/true);
+  for (const std::string& notice : plan.notices) notify(observer, notice);
+  std::vector<std::string> notes;
+  std::optional<MachineProfile> ceilings = plan.backend->ceilings(spec.profile_path, notes);
+  for (const std::string& note : notes) notify(observer, note);
+  if (ceilings && (spec.peak_bandwidth || spec.peak_flops)) {
+    apply_nominal_figures(*ceilings, spec.peak_bandwidth, spec.peak_flops);
+  } else if (!ceilings && (spec.peak_bandwidth || spec.peak_flops)) {
+    throw_input_error("backend '" + spec.backend + "' measures nothing to put spec-sheet peaks on",
+                      "--peak-bandwidth/--peak-flops", "leave them out");
+  }
+  if (ceilings && observer.ceilings) {
+    observer.ceilings(*ceilings, spec.profile_path.empty() ? std::string("the default profile")
+                                                           : spec.profile_path.string());
+  }
+  const Fitness fitness = make_fitness(plan, ceilings, registries);
+  const RunLock lock = lock_run_directory(plan.out_dir, /*create=*/true);
+  // run.json first: from then on the directory is a run that `evojit resume` knows.
+  write_run_json(plan.out_dir, fresh_run_json(plan, ceilings));
+  return run_loop(plan, fitness, /*resuming=*/false, observer, started);
+}
+
+RunOutcome resume_run(const RunSpec& spec, const Registries& registries, const ResumeState& state,
+                      const RunObserver& observer) {
+  const auto started = Clock::now();
+  RunPlan plan = plan_run(spec, registries, /*fresh_directory=*/false);
+  if (state.run_json.contains("backend")) {
+    plan.backend->require_same_identity(state.run_json.at("backend").value("identity", json()));
+  }
+  const Fitness fitness = make_fitness(plan, state.ceilings, registries);
+  if (state.before_first_write) state.before_first_write();
+  return run_loop(plan, fitness, /*resuming=*/true, observer, started);
+}
+
+}  // namespace evojit
