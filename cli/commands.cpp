@@ -151,6 +151,7 @@ void apply_config_file(const CLI::App& cmd, const std::string& file, RunSpec& co
   auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
   if (given("--task")) merged.task = config.task;
   if (given("--strategy")) merged.strategy = config.strategy;
+  if (given("--fitness")) merged.fitness = config.fitness;
   if (given("--budget")) merged.budget_evaluations = config.budget_evaluations;
   if (given("--time-budget")) merged.budget_seconds = config.budget_seconds;
   if (given("--seed")) merged.seed = config.seed;

@@ -20,9 +20,11 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::string_view kTopKeys[] = {"task",    "strategy", "strategy_params", "budget",
-                                         "seed",    "out",      "overrides",       "constraints",
-                                         "workers", "measure",  "collapse_ratio",  "profile"};
+constexpr std::string_view kTopKeys[] = {
+    "backend", "backend_options", "task",        "strategy", "strategy_params",
+    "fitness", "fitness_params",  "budget",      "seed",     "out",
+    "overrides", "constraints",   "workers",     "measure",  "collapse_ratio",
+    "profile"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};
@@ -294,7 +296,15 @@ RunSpec parse_run_config(std::string_view text, const std::string& where) {
   r.check_keys(doc, "", kTopKeys);
 
   RunSpec c;
+  if (auto it = doc.find("backend"); it != doc.end()) c.backend = r.string(*it, "/backend");
+  if (auto it = doc.find("backend_options"); it != doc.end()) {
+    c.backend_options = r.object(*it, "/backend_options");
+  }
   if (auto it = doc.find("task"); it != doc.end()) c.task = r.string(*it, "/task");
+  if (auto it = doc.find("fitness"); it != doc.end()) c.fitness = r.string(*it, "/fitness");
+  if (auto it = doc.find("fitness_params"); it != doc.end()) {
+    c.fitness_params = r.object(*it, "/fitness_params");
+  }
   if (auto it = doc.find("strategy"); it != doc.end()) c.strategy = r.string(*it, "/strategy");
   if (auto it = doc.find("strategy_params"); it != doc.end()) {
     c.strategy_params = r.object(*it, "/strategy_params");

@@ -1,6 +1,8 @@
 // A run configuration written as a JSON file (`evojit run --config run.json`):
 //
-//   {"task": "heat2d", "strategy": "regularized-evolution", "strategy_params": {...},
+//   {"backend": "cpu", "backend_options": {...}, "task": "heat2d",
+//    "strategy": "regularized-evolution", "strategy_params": {...},
+//    "fitness": "roofline", "fitness_params": {...},
 //    "budget": {"evaluations": 200, "seconds": 600}, "seed": 3, "out": "runs/h",
 //    "overrides": {"THREADS": 1} or ["THREADS=1"], "constraints": ["TILE_X >= 64"],
 //    "workers": 2, "measure": {"warmup", "min_repetitions", "max_repetitions",
