@@ -6,13 +6,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "kernels/task_registry.hpp"
-#include "runs/tuning_run.hpp"
-#include "search/strategy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "cli/builtins.hpp"
+#include "runs/run.hpp"
 
 int main(int argc, char** argv) {
   std::size_t budget = 200;
@@ -23,17 +25,19 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--tasks")) task_list = argv[i + 1];
   }
-  evojit::TaskRegistry tasks;
-  evojit::register_builtin_tasks(tasks);
-  evojit::StrategyRegistry strategies;
-  evojit::register_builtin_strategies(strategies);
-  const evojit::MachineProfile profile = evojit::ensure_machine_profile({});
-  std::printf("machine: %s, DRAM %.2f GB/s, FMA %.1f GFLOP/s\n", profile.cpu_model.c_str(),
-              profile.peak_bandwidth() / 1e9, profile.peak_flops() / 1e9);
-  std::printf("(1+1), %zu evaluations, seed %llu\n\n", budget,
-              static_cast<unsigned long long>(seed));
-  std::printf("%-8s %12s %12s %8s %12s %10s %9s\n", "task", "seed frac", "best frac", "gain",
-              "held-out", "verdict", "wall s");
+  evojit::Registries registries;
+  evojit::cli::register_builtins(registries);
+  std::printf("(1+1), %zu evaluations, seed %llu\n", budget, static_cast<unsigned long long>(seed));
+  evojit::RunObserver observer;
+  bool printed = false;
+  observer.ceilings = [&](const evojit::MachineProfile& profile, const std::string&) {
+    if (printed) return;
+    printed = true;
+    std::printf("machine: %s, DRAM %.2f GB/s, FMA %.1f GFLOP/s\n\n", profile.cpu_model.c_str(),
+                profile.peak_bandwidth() / 1e9, profile.peak_flops() / 1e9);
+    std::printf("%-8s %12s %12s %8s %12s %10s %9s\n", "task", "seed frac", "best frac", "gain",
+                "held-out", "verdict", "wall s");
+  };
 
   const auto root = std::filesystem::temp_directory_path() /
                     ("evojit-bench-search-" + std::to_string(::getpid()));
@@ -46,8 +50,7 @@ int main(int argc, char** argv) {
     config.budget_evaluations = budget;
     config.seed = seed;
     config.out_dir = root / name;
-    evojit::RunPlan plan = evojit::plan_run(config, tasks, strategies);
-    const evojit::RunOutcome outcome = evojit::execute_run(plan, profile);
+    const evojit::RunOutcome outcome = evojit::run(config, registries, observer);
     const double seed_fitness = outcome.seed_fitness.value_or(0.0);
     const double best = outcome.result.best ? outcome.result.best->fitness : 0.0;
     std::printf("%-8s %12.4f %12.4f %7.2fx %12.4f %10s %9.1f\n", name.c_str(), seed_fitness, best,
@@ -56,7 +59,9 @@ int main(int argc, char** argv) {
                 outcome.held_out ? outcome.held_out->verdict.c_str() : "-",
                 outcome.result.elapsed_s);
     if (outcome.result.best) {
-      std::printf("         best: %s\n", plan.space.canonical(outcome.result.best->config).c_str());
+      std::ifstream best(outcome.dir / "best" / "best.json");
+      std::printf("         best: %s\n",
+                  nlohmann::json::parse(best).value("canonical", std::string()).c_str());
     }
     std::fflush(stdout);
   }

@@ -15,9 +15,9 @@
 #include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "runs/resume.hpp"
+#include "runs/run.hpp"
 #include "runs/run_config_file.hpp"
 #include "runs/run_report.hpp"
-#include "runs/run.hpp"
 #include "runs/run_validation.hpp"
 #include "support/error.hpp"
 
@@ -84,8 +84,9 @@ int cuda_ordinal(const std::string& device) {
 void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
   const bool cuda = flags.device != "cpu" || !flags.kernel_source.empty();
   if (!flags.replay.empty() && cuda) {
-    throw_input_error("--replay replays a recorded space; --device and --kernel-source tune on a GPU",
-                      "evojit run", "give one of them");
+    throw_input_error(
+        "--replay replays a recorded space; --device and --kernel-source tune on a GPU",
+        "evojit run", "give one of them");
   }
   if (!flags.replay.empty()) {
     spec.backend = "replay";
@@ -105,9 +106,10 @@ void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
     }
   } else {
     if (!flags.t1.empty()) {
-      throw_input_error("--t1 gives the space of a replay (--replay) or of a CUDA kernel "
-                        "(--kernel-source)",
-                        "--t1 " + flags.t1, "add --replay FILE or --kernel-source FILE.cu");
+      throw_input_error(
+          "--t1 gives the space of a replay (--replay) or of a CUDA kernel "
+          "(--kernel-source)",
+          "--t1 " + flags.t1, "add --replay FILE or --kernel-source FILE.cu");
     }
     if (flags.flush_l2) {
       throw_input_error("--flush-l2 applies to CUDA runs", "--flush-l2", "add --device cuda:N");
@@ -115,8 +117,10 @@ void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
   }
   if (!flags.backend.empty()) {
     if ((!flags.replay.empty() || cuda) && flags.backend != spec.backend) {
-      throw_input_error("--backend " + flags.backend + " contradicts the other flags, which ask "
-                        "for the " + spec.backend + " backend",
+      throw_input_error("--backend " + flags.backend +
+                            " contradicts the other flags, which ask "
+                            "for the " +
+                            spec.backend + " backend",
                         "--backend", "leave --backend out");
     }
     spec.backend = flags.backend;
@@ -134,7 +138,9 @@ void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
 RunObserver observer_for(ProgressLine& line, const OutputFlags& output) {
   RunObserver observer;
   observer.progress = [&line](const RunProgress& p) { line.update(p); };
-  observer.notice = [](const std::string& text) { std::fprintf(stderr, "note: %s\n", text.c_str()); };
+  observer.notice = [](const std::string& text) {
+    std::fprintf(stderr, "note: %s\n", text.c_str());
+  };
   if (!output.quiet && !output.json) {  // --json keeps stdout for the summary alone
     observer.ceilings = [](const MachineProfile& profile, const std::string& where) {
       print_profile_in_use(profile, where);
@@ -273,8 +279,7 @@ void add_resume(CLI::App& app) {
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
     ProgressLine line(output->progress_mode(), output->log_every_s());
-    const ResumeStatus status =
-        resume_run_directory(*dir, r, options, observer_for(line, *output));
+    const ResumeStatus status = resume_run_directory(*dir, r, options, observer_for(line, *output));
     line.finish();
     if ((g_exit_code = exit_code_for_stop(*dir)) != 0) return;
     if (status == ResumeStatus::already_finished && !output->quiet && !output->json) {

@@ -5,7 +5,6 @@
 
 #include <string>
 
-
 namespace evojit::cli {
 
 void gpu_roofline_command(const std::string& device, const std::string& profile_path, bool force);

@@ -128,9 +128,9 @@ NominalFigures nominal_figures(const NominalFlags& flags) {
     }
     return value * 1e9;
   };
-  return {figure(flags.bandwidth_option, flags.peak_bandwidth_gb_s, "--peak-bandwidth",
-                 "204.8 (GB/s)"),
-          figure(flags.flops_option, flags.peak_gflop_s, "--peak-flops", "3072 (GFLOP/s)")};
+  return {
+      figure(flags.bandwidth_option, flags.peak_bandwidth_gb_s, "--peak-bandwidth", "204.8 (GB/s)"),
+      figure(flags.flops_option, flags.peak_gflop_s, "--peak-flops", "3072 (GFLOP/s)")};
 }
 
 void apply_nominal_flags(const NominalFlags& flags, MachineProfile& profile) {

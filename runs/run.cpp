@@ -31,15 +31,15 @@ void notify(const RunObserver& observer, const std::string& text) {
 // versions, the seed and the shape of the search.
 json fresh_run_json(const RunPlan& plan, const std::optional<MachineProfile>& ceilings) {
   const Backend& backend = *plan.backend;
-  json run = {{"config", to_json(plan.spec)},
-              {"backend", {{"name", plan.spec.backend}, {"identity", backend.identity()}}},
-              {"versions", evojit_versions()},
-              {"seed", plan.spec.seed},
-              {"space",
-               {{"parameters", plan.space.size()},
-                {"cartesian_points", plan.space.cartesian_size()}}},
-              {"training_sizes", backend.task().training_sizes().size()},
-              {"held_out_sizes", backend.task().held_out_sizes().size()}};
+  json run = {
+      {"config", to_json(plan.spec)},
+      {"backend", {{"name", plan.spec.backend}, {"identity", backend.identity()}}},
+      {"versions", evojit_versions()},
+      {"seed", plan.spec.seed},
+      {"space",
+       {{"parameters", plan.space.size()}, {"cartesian_points", plan.space.cartesian_size()}}},
+      {"training_sizes", backend.task().training_sizes().size()},
+      {"held_out_sizes", backend.task().held_out_sizes().size()}};
   if (ceilings) run["machine_profile"] = to_json(*ceilings);
   if (backend.traits().deterministic) {
     // A deterministic run's id comes from what determines it, so that two runs of the
@@ -87,8 +87,12 @@ RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, bool resuming,
   std::vector<T4Record> records;
   auto account = [&](const EvaluationRecord& r, std::string timestamp,
                      const RunRecorder::RecordTiming& timing) {
-    T4Record t4{plan.space.bindings(r.config), r.evaluation, std::move(timestamp),
-                timing.search_s, timing.framework_s, std::nullopt};
+    T4Record t4{plan.space.bindings(r.config),
+                r.evaluation,
+                std::move(timestamp),
+                timing.search_s,
+                timing.framework_s,
+                std::nullopt};
     if (auto recorded = backend.recorded(r.config)) {
       t4.recorded = T4RecordedTimes{std::move(recorded->times_ms), recorded->compile_ms,
                                     recorded->verification_ms, recorded->benchmark_ms};

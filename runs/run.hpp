@@ -66,8 +66,8 @@ RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObser
 
 // The state of a run directory to continue (runs/resume.hpp fills it from run.json).
 struct ResumeState {
-  nlohmann::json run_json;                  // as read; its content hash checked
-  std::optional<MachineProfile> ceilings;   // the ones the run was scored with
+  nlohmann::json run_json;                 // as read; its content hash checked
+  std::optional<MachineProfile> ceilings;  // the ones the run was scored with
   // Called once everything is known to be usable, before the first write.
   std::function<void()> before_first_write;
 };

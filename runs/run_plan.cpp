@@ -119,10 +119,10 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
   plan.strategy = registries.strategies.create(spec.strategy, strategy_context);
 
   // A deterministic run is named by what determines it; a live one by when it began.
-  const std::string name = plan.backend->traits().deterministic
-                               ? spec.backend + "-" + task.name() + "-" + spec.strategy + "-" +
-                                     std::to_string(spec.seed)
-                               : task.name() + "-" + spec.strategy + "-" + utc_stamp();
+  const std::string name =
+      plan.backend->traits().deterministic
+          ? spec.backend + "-" + task.name() + "-" + spec.strategy + "-" + std::to_string(spec.seed)
+          : task.name() + "-" + spec.strategy + "-" + utc_stamp();
   plan.out_dir = spec.out_dir.empty() ? std::filesystem::path("runs") / name : spec.out_dir;
   if (fresh_directory) require_fresh_directory(plan.out_dir);
   return plan;

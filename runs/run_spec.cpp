@@ -1,6 +1,5 @@
 #include "runs/run_spec.hpp"
 
-
 namespace evojit {
 
 nlohmann::json to_json(const RunSpec& c) {

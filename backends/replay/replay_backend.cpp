@@ -73,8 +73,7 @@ class ReplayBackend final : public Backend {
  public:
   ReplayBackend(std::filesystem::path cache_file, std::filesystem::path t1_file)
       : cache_file_(std::move(cache_file)), t1_file_(std::move(t1_file)) {
-    auto cache =
-        std::make_shared<const KernelTunerCache>(KernelTunerCache::load(cache_file_));
+    auto cache = std::make_shared<const KernelTunerCache>(KernelTunerCache::load(cache_file_));
     require_replayable(*cache, cache_file_);
     // Explicit only (--t1): a file beside the cache is never taken for its T1 input.
     if (!t1_file_.empty()) {

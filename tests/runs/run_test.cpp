@@ -144,8 +144,7 @@ TEST_F(RunTest, WritesTheRunDirectoryWithTheBackendsKernelFile) {
   EXPECT_EQ(checkpoint->loop.evaluations, 12u);
 
   const json best = json::parse(read(dir_ / "best" / "best.json"));
-  EXPECT_EQ(read(dir_ / "best" / "kernel.toy"),
-            "toy x0=" + best.at("genome").at("x0").dump());
+  EXPECT_EQ(read(dir_ / "best" / "kernel.toy"), "toy x0=" + best.at("genome").at("x0").dump());
   EXPECT_EQ(best.at("id"), outcome.result.best->id);
   EXPECT_EQ(best.at("held_out").at("verdict"), "pass");
   EXPECT_TRUE(best.contains("training"));
