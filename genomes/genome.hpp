@@ -1,10 +1,12 @@
 // Genome: what a candidate is, held by value whatever its type. Today the only
-// genome type is a point of a ParameterSpace (a Config with its space); this is the
-// seam a program genome (a kernel's source tree, an expression) plugs into: it
-// brings its canonical text, and the evolve loop's duplicate cache, the journal's
-// canonical column and the persistent cache keys follow from it. Strategies keep
-// trading in Config (their currency; rewriting them around Genome buys nothing
-// until a second genome type exists).
+// genome type is a point of a ParameterSpace (SpacePoint: a Config with its space);
+// this is the seam a program genome (a kernel's source tree, an expression) plugs
+// into, bringing its canonical text and structural hash. The evolve loop's
+// duplicate cache keys on Genome::structural_hash (search/evolve.cpp); the journal
+// and the persistent cache still call the space directly, with the same text and
+// hash, so moving them onto Genome changes no file format. Strategies keep trading
+// in Config, their currency: rewriting them around Genome buys nothing until a
+// second genome type exists.
 //
 // A genome type is any std::regular type G with, found by argument-dependent lookup,
 //   std::string canonical(const G&)              // equal for equal genomes
