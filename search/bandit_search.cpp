@@ -51,6 +51,7 @@ BanditSearch::BanditSearch(const StrategyContext& context)
       enabled_[static_cast<std::size_t>(it - std::begin(kNames))] = true;
     }
   }
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
   for (const Parameter& p : space_.parameters()) value_used_.emplace_back(p.values.size(), false);
 }
@@ -143,12 +144,12 @@ Config BanditSearch::make(Rng& rng, std::size_t method) const {
     case mutate: {
       std::size_t count = 1;
       while (count < space_.size() && rng.chance(0.5)) ++count;
-      return space_.mutate(rng, winner(rng).config, count);
+      return mutator_(space_, rng, winner(rng).config, count);
     }
     case crossover: {
       const Config& a = winner(rng).config;
       Config child = space_.crossover(rng, a, winner(rng).config);
-      return child == a ? space_.mutate(rng, a, 1) : child;
+      return child == a ? mutator_(space_, rng, a, 1) : child;
     }
     default:
       return farthest_sample(rng);

@@ -62,6 +62,7 @@ class BanditSearch final : public Strategy {
   void note_proposed(const Config& c);
 
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::size_t start_ = 16;
   std::size_t tournament_ = 32;

@@ -1,5 +1,6 @@
-// The explicit list of strategies evojit ships. Adding a strategy: write it, then add
-// one line here.
+// The explicit list of strategies evojit ships. Adding a strategy: write it (a
+// Strategy, or any type with ask/tell through make_strategy, search/user_strategy.hpp),
+// then add one line here.
 #include "search/bandit_search.hpp"
 #include "search/evopress.hpp"
 #include "search/islands.hpp"

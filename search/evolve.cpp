@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "genomes/genome.hpp"
 #include "search/evaluation_pool.hpp"
 #include "search/unvisited.hpp"
 #include "support/hash.hpp"
@@ -21,9 +22,9 @@ EvolveLoop::EvolveLoop(Strategy& strategy, Evaluator& evaluator, Budget budget)
     : strategy_(strategy), evaluator_(evaluator), budget_(budget) {}
 
 std::uint64_t EvolveLoop::cache_key(const Config& config, std::size_t fidelity) const {
-  // Full-fidelity keys are the plain structural hash, the key journals and the
-  // persistent cache know.
-  const std::uint64_t h = evaluator_.space().structural_hash(config);
+  // Full-fidelity keys are the genome's structural hash, the key journals and the
+  // persistent cache know (genomes/genome.hpp: a program genome keys the same way).
+  const std::uint64_t h = config_genome(evaluator_.space(), config).structural_hash();
   return fidelity == 0 ? h : hash_combine(h, fidelity);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "search/level_switch.hpp"
 #include "search/strategy_state.hpp"
 #include "support/error.hpp"
 
@@ -24,8 +25,19 @@ EvoPress::EvoPress(const StrategyContext& context) : space_(*context.space), see
   multi_mutation_probability_ =
       params.probability("multi_mutation_probability", multi_mutation_probability_);
   const std::vector<std::string> sum = params.text_list("sum_parameters");
+  const bool named = params.raw("mutator") != nullptr;
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
-  if (!sum.empty()) level_switch_.emplace(space_, sum, name() + ": /sum_parameters");
+  if (!sum.empty()) {
+    if (named) {
+      throw_input_error("both \"sum_parameters\" and \"mutator\" say how children are made",
+                        name() + ": /sum_parameters",
+                        "keep one: {\"mutator\": {\"name\": \"level-switch\", \"parameters\": "
+                        "[...]}} is the same as \"sum_parameters\"");
+    }
+    // The older spelling of the level-switch mutator, kept for existing run files.
+    mutator_ = LevelSwitch(space_, sum, name() + ": /sum_parameters");
+  }
 }
 
 Config EvoPress::make_child(Rng& rng, const std::vector<Proposal>& siblings) const {
@@ -35,8 +47,7 @@ Config EvoPress::make_child(Rng& rng, const std::vector<Proposal>& siblings) con
   for (int attempt = 0; attempt < 8; ++attempt) {
     std::size_t count = mutation_count_;
     while (count < space_.size() && rng.chance(multi_mutation_probability_)) ++count;
-    child = level_switch_ ? level_switch_->mutate(rng, parent_->config, count)
-                          : space_.mutate(rng, parent_->config, count);
+    child = mutator_(space_, rng, parent_->config, count);
     const bool repeat = child == parent_->config ||
                         std::any_of(siblings.begin(), siblings.end(),
                                     [&](const Proposal& p) { return p.config == child; });

@@ -9,11 +9,11 @@
 //
 // Parameters (JSON): "lambda" (default 8), "survivors" (default 2), "cheap_fidelity"
 // (default 1), "mutation_count" (default 1), "multi_mutation_probability" (default
-// 0.25), "sum_parameters" (names of parameters whose sum must stay constant: children
-// are then made by LevelSwitch moves only, `mutation_count` moves each).
+// 0.25), "mutator" (how children are made, search/mutator.hpp; default the space's
+// uniform move), "sum_parameters" (names of parameters whose sum must stay constant:
+// short for the "level-switch" mutator over them, `mutation_count` moves a child).
 #pragma once
 
-#include "search/level_switch.hpp"
 #include "search/population.hpp"
 #include "search/strategy.hpp"
 
@@ -41,13 +41,13 @@ class EvoPress final : public Strategy {
   void end_full_stage();
 
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::size_t lambda_ = 8;
   std::size_t survivors_count_ = 2;
   std::size_t cheap_fidelity_ = 1;
   std::size_t mutation_count_ = 1;
   double multi_mutation_probability_ = 0.25;
-  std::optional<LevelSwitch> level_switch_;
 
   Phase phase_ = Phase::start;
   std::optional<Scored> parent_;

@@ -30,6 +30,8 @@ Islands::Islands(const StrategyContext& context) : space_(*context.space) {
     sub.space = context.space;
     if (i == 0) sub.seed = context.seed;
     sub.params = inner ? *inner : nlohmann::json::object();
+    sub.mutator = context.mutator;
+    sub.mutators = context.mutators;
     islands_.push_back(registry->create(strategy, sub));
   }
   best_.resize(count);

@@ -23,6 +23,11 @@ class LevelSwitch {
   // `moves` successive switches. Each is drawn uniformly among the moves that keep
   // the configuration valid; when there is none, the configuration stays as it is.
   Config mutate(Rng& rng, const Config& parent, std::size_t moves = 1) const;
+  // The Mutator shape (search/mutator.hpp): a LevelSwitch is the "level-switch" mutator.
+  Config operator()(Rng& rng, const Config& parent, std::size_t moves) const {
+    return mutate(rng, parent, moves);
+  }
+  std::string name() const { return "level-switch"; }
   // Sum of the group's values in c.
   double sum(const Config& c) const;
   const std::vector<std::size_t>& parameters() const { return parameters_; }

@@ -41,6 +41,7 @@ MuLambda::MuLambda(const StrategyContext& context, bool plus)
   lambda_ = params.positive_integer("lambda", lambda_);
   crossover_probability_ = params.probability("crossover_probability", crossover_probability_);
   initial_strength_ = params.positive_real("initial_strength", initial_strength_);
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
   if (!plus_ && lambda_ < mu_) {
     throw_input_error("lambda must be at least mu for (mu,lambda) selection", name() + ": /lambda",
@@ -58,7 +59,7 @@ Config MuLambda::make_child(Rng& rng, double& strength) {
     strength = std::sqrt(a.strength * b.strength);
   }
   strength = perturb_strength(rng, strength, space_.size());
-  return space_.mutate(rng, child, mutation_count(rng, strength, space_.size()));
+  return mutator_(space_, rng, child, mutation_count(rng, strength, space_.size()));
 }
 
 std::vector<Config> MuLambda::ask(Rng& rng, std::size_t n) {

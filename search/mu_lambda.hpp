@@ -43,6 +43,7 @@ class MuLambda final : public Strategy {
   void end_generation();
 
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   bool plus_;
   std::size_t mu_ = 2;

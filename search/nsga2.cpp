@@ -17,6 +17,7 @@ Nsga2::Nsga2(const StrategyContext& context) : space_(*context.space), seed_(con
   mutation_count_ = params.positive_integer("mutation_count", mutation_count_);
   multi_mutation_probability_ =
       params.probability("multi_mutation_probability", multi_mutation_probability_);
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
 }
 
@@ -42,7 +43,7 @@ std::vector<Config> Nsga2::ask(Rng& rng, std::size_t n) {
       }
       std::size_t count = mutation_count_;
       while (count < space_.size() && rng.chance(multi_mutation_probability_)) ++count;
-      c = space_.mutate(rng, c, count);
+      c = mutator_(space_, rng, c, count);
     }
     pending_.add(c, 0);
     ++asked_;

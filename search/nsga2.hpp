@@ -40,6 +40,7 @@ class Nsga2 final : public Strategy {
   void archive(const Scored& s);
 
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::size_t population_size_ = 20;
   double crossover_probability_ = 0.9;

@@ -10,6 +10,7 @@ OnePlusOne::OnePlusOne(const StrategyContext& context)
   const StrategyParams params(context.params, "one-plus-one");
   mutation_count_ = params.positive_integer("mutation_count", 1);
   multi_mutation_probability_ = params.probability("multi_mutation_probability", 0.25);
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
 }
 
@@ -24,7 +25,7 @@ std::vector<Config> OnePlusOne::ask(Rng& rng, std::size_t n) {
   }
   std::size_t count = mutation_count_;
   while (count < space_.size() && rng.chance(multi_mutation_probability_)) ++count;
-  return {space_.mutate(rng, parent_->config, count)};
+  return {mutator_(space_, rng, parent_->config, count)};
 }
 
 void OnePlusOne::tell(std::span<const Scored> results) {

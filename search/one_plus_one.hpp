@@ -28,6 +28,7 @@ class OnePlusOne final : public Strategy {
 
  private:
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::optional<Scored> parent_;
   bool child_in_flight_ = false;

@@ -16,6 +16,7 @@ RegularizedEvolution::RegularizedEvolution(const StrategyContext& context)
   mutation_count_ = params.positive_integer("mutation_count", mutation_count_);
   multi_mutation_probability_ =
       params.probability("multi_mutation_probability", multi_mutation_probability_);
+  mutator_ = strategy_mutator(context, params);
   params.reject_unknown();
 }
 
@@ -46,7 +47,7 @@ std::vector<Config> RegularizedEvolution::ask(Rng& rng, std::size_t n) {
     }
     std::size_t count = mutation_count_;
     while (count < space_.size() && rng.chance(multi_mutation_probability_)) ++count;
-    out.push_back(space_.mutate(rng, child, count));
+    out.push_back(mutator_(space_, rng, child, count));
   }
   return out;
 }

@@ -37,6 +37,7 @@ class RegularizedEvolution final : public Strategy {
   void add(const Scored& s);
 
   const ParameterSpace& space_;
+  Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::size_t population_size_ = 16;
   std::size_t tournament_size_ = 10;

@@ -11,6 +11,12 @@
 // (smaller sizes, fewer repetitions: Evaluator::evaluate_at decides). Only strategies
 // that override propose() ask for anything but full fidelity (EvoPress-style
 // multi-fidelity selection); the fidelity of each result comes back in Scored.
+//
+// Children are made by the context's Mutator (search/mutator.hpp), never by calling
+// ParameterSpace::mutate: every strategy that mutates (all but random; islands pass
+// it on) takes a "mutator" parameter naming another one, e.g. {"mutator":
+// "adjacent-step"}. A user strategy need not derive from Strategy: see
+// search/user_strategy.hpp.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "genomes/parameter_space.hpp"
+#include "search/mutator.hpp"
 #include "support/rng.hpp"
 
 namespace evojit {
@@ -76,6 +83,11 @@ struct StrategyContext {
   // Set by StrategyRegistry::create, so that composite strategies (islands) can
   // build the strategies they are made of by name. Valid during the factory call.
   const StrategyRegistry* registry = nullptr;
+  // How children are made (default: ParameterSpace::mutate). A "mutator" strategy
+  // parameter overrides it, resolved through `mutators` (the built-ins when null):
+  // see strategy_mutator() in search/strategy_state.hpp.
+  Mutator mutator;
+  const MutatorRegistry* mutators = nullptr;
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>(const StrategyContext&)>;

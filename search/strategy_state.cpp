@@ -99,6 +99,13 @@ void StrategyParams::reject_unknown() const {
   }
 }
 
+Mutator strategy_mutator(const StrategyContext& context, const StrategyParams& params) {
+  const nlohmann::json* spec = params.raw("mutator");
+  if (!spec) return context.mutator;
+  return mutator_from_json(*spec, *context.space, context.mutators,
+                           params.strategy() + ": /mutator");
+}
+
 nlohmann::json config_to_json(const Config& c) { return c.index; }
 
 Config config_from_json(const nlohmann::json& j, const ParameterSpace& space) {

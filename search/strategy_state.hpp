@@ -27,6 +27,10 @@ class StrategyParams {
   const nlohmann::json* object(const std::string& key) const;
   // An array of strings (e.g. parameter names); empty when absent.
   std::vector<std::string> text_list(const std::string& key) const;
+  // The value under `key` as it is (nullptr when absent), for parameters with a
+  // shape of their own (a mutator's name or object).
+  const nlohmann::json* raw(const std::string& key) const { return get(key); }
+  const std::string& strategy() const { return strategy_; }
   // Throws InputError naming the first key no getter asked for (a typo, say).
   void reject_unknown() const;
 
@@ -38,6 +42,11 @@ class StrategyParams {
   std::string strategy_;
   mutable std::set<std::string> used_;
 };
+
+// The mutator a strategy makes children with: the "mutator" parameter when given
+// ("adjacent-step", {"name": "level-switch", "parameters": [...]}), resolved through
+// context.mutators; else context.mutator. Unknown names: InputError listing the known.
+Mutator strategy_mutator(const StrategyContext& context, const StrategyParams& params);
 
 nlohmann::json config_to_json(const Config& c);
 // Validates indices against the space; throws InputError on a mismatch.

@@ -95,5 +95,32 @@ TEST(Nsga2, PopulationStaysNonDominatedFirst) {
   EXPECT_GE(on_front, 8u);
 }
 
+// The objectives as a multi-objective fitness leaves them: in the Evaluation
+// (Evaluation::objectives), which the loop's default score hands to the strategy.
+class ToyGridWithObjectives : public ToyGrid {
+ public:
+  Evaluation evaluate_at(const Config& c, std::size_t fidelity) override {
+    Evaluation e = ToyGrid::evaluate_at(c, fidelity);
+    e.objectives = schaffer(c, e).objectives;
+    return e;
+  }
+};
+
+TEST(Nsga2, FindsTheFrontFromObjectivesTheEvaluationCarries) {
+  ToyGridWithObjectives toy;
+  StrategyContext context{&toy.space()};
+  Nsga2 strategy(context);
+  EvolveLoop loop(strategy, toy, Budget{300});  // no score function: default_score
+  std::size_t with_objectives = 0;
+  loop.on_evaluation([&](const EvaluationRecord& r) {
+    with_objectives +=
+        r.scored.objectives == r.evaluation.objectives && r.scored.objectives.size() == 2;
+  });
+  Rng rng(11);
+  const EvolveResult result = loop.run(rng);
+  EXPECT_EQ(with_objectives, result.evaluations);
+  EXPECT_EQ(front_ks(strategy), pareto_set());
+}
+
 }  // namespace
 }  // namespace evojit
