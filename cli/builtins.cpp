@@ -13,6 +13,7 @@ namespace evojit::cli {
 void register_builtins(Registries& registries) {
   register_builtin_tasks(registries.tasks);
   register_builtin_strategies(registries.strategies);
+  register_builtin_mutators(registries.mutators);
   register_builtin_fitness(registries.fitness);
   // The backends this build has; which one a run uses is the registry's business.
 #ifdef EVOJIT_HAS_CPU_BACKEND

@@ -49,6 +49,10 @@ void list_tasks() {
   for (const auto& [name, summary] : r.strategies.list()) {
     std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
   }
+  std::printf("\nmutators (a strategy's \"mutator\" parameter):\n");
+  for (const auto& [name, summary] : r.mutators.list()) {
+    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
+  }
   std::printf("\nfitness functions:\n");
   for (const auto& [name, summary] : r.fitness.list()) {
     std::printf("  %-24s %s\n", name.c_str(), summary.c_str());

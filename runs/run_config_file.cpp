@@ -21,10 +21,9 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::string_view kTopKeys[] = {
-    "backend",   "backend_options", "task",    "strategy", "strategy_params",
-    "fitness",   "fitness_params",  "budget",  "seed",     "out",
-    "overrides", "constraints",     "workers", "measure",  "collapse_ratio",
-    "profile"};
+    "task",      "strategy",       "strategy_params", "budget",         "seed",           "out",
+    "overrides", "constraints",    "workers",         "measure",        "collapse_ratio", "profile",
+    "fitness",   "fitness_params", "backend",         "backend_options"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};

@@ -116,6 +116,7 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
   strategy_context.space = &plan.space;
   strategy_context.seed = plan.seed;
   strategy_context.params = spec.strategy_params;
+  strategy_context.mutators = &registries.mutators;
   plan.strategy = registries.strategies.create(spec.strategy, strategy_context);
 
   // A deterministic run is named by what determines it; a live one by when it began.

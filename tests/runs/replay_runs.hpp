@@ -15,6 +15,7 @@ inline Registries replay_registries() {
   Registries r;
   register_builtin_tasks(r.tasks);
   register_builtin_strategies(r.strategies);
+  register_builtin_mutators(r.mutators);
   register_builtin_fitness(r.fitness);
   register_replay_backend(r.backends);
   return r;
