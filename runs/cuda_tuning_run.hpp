@@ -14,6 +14,7 @@
 
 #include "backends/cuda/gpu_profile.hpp"
 #include "backends/cuda/tasks/cuda_task.hpp"
+#include "backends/cuda/tasks/t1_cuda_task.hpp"  // cuda_task_from_t1, for its callers
 #include "runs/tuning_run.hpp"
 
 namespace evojit {
@@ -23,18 +24,7 @@ struct CudaRunOptions {
   bool flush_l2 = false;
 };
 
-// Loads the GPU profile at `path` (the default for the device when empty),
-// measuring and saving it first when missing; `measured` says which happened.
-GpuProfile ensure_gpu_profile(const std::filesystem::path& path, int device,
-                              bool* measured = nullptr);
-
 RunOutcome execute_cuda_run(RunPlan& plan, const GpuProfile& gpu, const CudaRunOptions& options,
                             const std::function<void(const RunProgress&)>& progress = {});
-
-// A CUDA task from a T1 file and a kernel source: the T1 file's space, kernel name,
-// LocalSize and GridDiv, with the problem model its benchmark name points at.
-// Throws InputError (unreadable files, no problem model, bad launch expressions).
-std::unique_ptr<CudaTask> cuda_task_from_t1(const std::filesystem::path& t1_file,
-                                            const std::filesystem::path& kernel_source);
 
 }  // namespace evojit

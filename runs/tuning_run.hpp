@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backends/cpu/cpu_machine_profile.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "runs/held_out.hpp"
 #include "runs/run_plan.hpp"
@@ -38,13 +39,7 @@ struct RunOutcome {
   std::optional<double> seed_fitness;  // when the seed was evaluated
 };
 
-// Loads the machine profile from `path` (default location when empty), measuring
-// and saving it first when missing. A profile lacking cache levels the OS reports
-// (evaluators/profile_checks.hpp) is measured again when it is the default one, and
-// refused (InputError, with the reasons) when the user named it. `measured` is set
-// when it had to measure; `notes` receives what happened, for the user.
-MachineProfile ensure_machine_profile(const std::filesystem::path& path, bool* measured = nullptr,
-                                      std::vector<std::string>* notes = nullptr);
+// ensure_machine_profile() moved to the CPU backend; included for its callers.
 
 RunOutcome execute_run(RunPlan& plan, const MachineProfile& profile,
                        const std::function<void(const RunProgress&)>& progress = {});
