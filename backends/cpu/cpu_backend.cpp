@@ -36,7 +36,10 @@ BackendTraits CpuBackend::traits() const {
 
 std::optional<MachineProfile> CpuBackend::ceilings(const std::filesystem::path& profile_path,
                                                    std::vector<std::string>& notes) {
-  return ensure_machine_profile(profile_path, nullptr, &notes);
+  bool measured = false;
+  MachineProfile profile = ensure_machine_profile(profile_path, &measured, &notes);
+  if (measured) notes.push_back("measured this machine's roofline (a one-time cost)");
+  return profile;
 }
 
 CompileRequest CpuBackend::compile_request(const Artifact& artifact) const {

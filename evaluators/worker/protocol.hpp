@@ -7,7 +7,9 @@
 // Every request carries "v": kWorkerProtocolVersion. A worker answers a request of
 // another version with an error reply naming both versions (protocol_mismatch_reply),
 // and the driver turns that into one InputError (a worker binary from another build),
-// never into a failed evaluation per candidate. Any request may also carry
+// never into a failed evaluation per candidate. WorkerProcess::request writes the
+// version into a request built by hand that lacks it (a ping, a test's), so every
+// request on the wire has one. Any request may also carry
 // "cpu_seconds", the CPU budget WorkerProcess sets (evaluators/worker/worker_limits.hpp).
 //
 // Requests and replies are JSON lines (evaluators/worker/line_channel.hpp), signed by
