@@ -65,6 +65,19 @@ TEST(CudaBackend, RefusesResumingOnAnotherGpuModelOrL2Policy) {
   EXPECT_THROW(backend.require_same_identity(other), InputError);
 }
 
+TEST(CudaWorker, RefusesARequestOfAnotherProtocolVersionNamingBoth) {
+  // A ping touches no device: this runs where there is none.
+  WorkerPool pool(1, cuda_worker_options());
+  WorkerPool::Lease lease = pool.acquire();
+  const WorkerProcess::Reply reply = lease.worker().request(
+      {{"op", "ping"}, {"v", kWorkerProtocolVersion + 40}}, std::chrono::seconds(60));
+  ASSERT_EQ(reply.kind, WorkerProcess::Reply::Kind::ok) << reply.stderr_tail;
+  ASSERT_TRUE(reply_error(reply.body)) << reply.body.dump();
+  EXPECT_NE(reply_error(reply.body)->find("version " + std::to_string(kWorkerProtocolVersion + 40)),
+            std::string::npos);
+  EXPECT_EQ(mismatched_worker_version(reply.body), kWorkerProtocolVersion);
+}
+
 TEST(CudaBackend, ASeedThroughThePipelineIsCorrect) {
   std::string why;
   if (cuda::device_count(&why) == 0) GTEST_SKIP() << "no CUDA device: " << why;

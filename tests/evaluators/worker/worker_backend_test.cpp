@@ -64,6 +64,7 @@ class StandInBackend final : public WorkerBackend {
       : WorkerBackend(std::make_unique<WorkerPool>(1, options_for(executable)), backend_options()) {
   }
   BackendTraits traits() const override { return {}; }
+  int states_lost = 0;
   const Task& task() const override { return task_; }
   std::optional<MachineProfile> ceilings(const std::filesystem::path&,
                                          std::vector<std::string>&) override {
@@ -79,6 +80,11 @@ class StandInBackend final : public WorkerBackend {
     r.task = "stand-in";
     for (const ProblemSize& s : sizes) r.sizes.push_back({s, std::nullopt});
     return r;
+  }
+  void lost_state(WorkerProcess& worker, std::string& diagnostic) override {
+    ++states_lost;
+    diagnostic += " (replaced)";
+    quit_worker(worker);
   }
 
  private:
@@ -135,6 +141,24 @@ TEST(WorkerBackend, AMalformedRunReplyIsOneFailedEvaluationThatNamesIt) {
   EXPECT_NE(m.diagnostic.find("run: the stand-in worker's reply is malformed"), std::string::npos)
       << m.diagnostic;
   EXPECT_NE(m.diagnostic.find("splendid"), std::string::npos) << m.diagnostic;
+}
+
+TEST(WorkerBackend, AReplyThatSaysTheWorkersStateIsLostReachesTheBackendsHook) {
+  const json ran = {{"status", "crash"}, {"diagnostic", "illegal address"}, {"sticky", true}};
+  StandInBackend backend(stand_in_worker("sticky", kCompiled, ran));
+  const Compiled c = backend.compile(Artifact{{}, {}, "src"});
+  ASSERT_EQ(c.status, EvalStatus::ok) << c.diagnostic;
+  const std::vector<ProblemSize> sizes = {{"n=1", {1}}};
+  const Measured m = backend.run(c, sizes);
+  EXPECT_EQ(m.status, EvalStatus::crash);
+  EXPECT_EQ(m.diagnostic, "illegal address (replaced)");
+  EXPECT_EQ(backend.states_lost, 1);
+  // A plain failure leaves the worker alone.
+  StandInBackend healthy(stand_in_worker("wrong", kCompiled, {{"status", "wrong_result"}}));
+  const Compiled c2 = healthy.compile(Artifact{{}, {}, "src"});
+  ASSERT_EQ(c2.status, EvalStatus::ok) << c2.diagnostic;
+  EXPECT_EQ(healthy.run(c2, sizes).status, EvalStatus::wrong_result);
+  EXPECT_EQ(healthy.states_lost, 0);
 }
 
 TEST(WorkerBackend, AWorkerOfAnotherProtocolVersionIsOneInputError) {
