@@ -13,7 +13,7 @@
 
 #include "backends/cpu/cpu_evaluator.hpp"
 #include "kernels/task_registry.hpp"
-#include "runs/tuning_run.hpp"
+#include "backends/cpu/cpu_machine_profile.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
 

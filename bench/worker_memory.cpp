@@ -1,5 +1,6 @@
-// Resident memory of a CPU worker over a 300-evaluation run (compile + correctness
-// run of 300 distinct kernels, as a search makes), side by side:
+// Resident memory of a CPU worker over a 300-evaluation run (300 distinct kernels
+// through the candidate path a run takes: CandidatePipeline over CpuBackend, compile,
+// check and a short timing each), side by side:
 //   unbounded: every JITDylib kept, the worker never recycled (the old behaviour)
 //   bounded:   the defaults (JIT keeps 64 kernels; recycled after 100 compiles)
 // The worker's VmRSS is read from /proc every 50 evaluations; growth per compile is
@@ -13,19 +14,49 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "backends/cpu/cpu_backend.hpp"
+#include "evaluators/pipeline.hpp"
 #include "evaluators/worker/worker_pool.hpp"
 #include "kernels/task_registry.hpp"
 
 namespace {
 
 using evojit::WorkerOptions;
-using evojit::WorkerProcess;
-using nlohmann::json;
+using evojit::WorkerPool;
+
+// The task's seed, rendered as a new kernel every time (a comment differs), so every
+// evaluation compiles: the JIT's bound and the recycling are what is measured.
+class DistinctVariants final : public evojit::Task {
+ public:
+  explicit DistinctVariants(const evojit::Task& base) : base_(base) {}
+  std::string name() const override { return base_.name(); }
+  std::string summary() const override { return base_.summary(); }
+  const evojit::ParameterSpace& space() const override { return base_.space(); }
+  evojit::Config seed() const override { return base_.seed(); }
+  std::string render(const std::map<std::string, evojit::Value>& bindings) const override {
+    return base_.render(bindings) + "\n// variant " + std::to_string(++variant_);
+  }
+  std::vector<evojit::ProblemSize> training_sizes() const override {
+    return {base_.training_sizes()[0]};
+  }
+  std::vector<evojit::ProblemSize> held_out_sizes() const override { return {}; }
+  evojit::Workload workload(const evojit::ProblemSize& size) const override {
+    return base_.workload(size);
+  }
+  std::unique_ptr<evojit::ProblemInstance> instantiate(
+      const evojit::ProblemSize& size) const override {
+    return base_.instantiate(size);
+  }
+
+ private:
+  const evojit::Task& base_;
+  mutable int variant_ = 0;
+};
 
 long rss_kib(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -45,40 +76,39 @@ struct Trace {
   std::size_t generations = 0;
 };
 
-Trace run(const evojit::Task& task, int evaluations, bool bounded) {
+Trace run(const evojit::Task& base, int evaluations, bool bounded) {
   WorkerOptions options;
   if (!bounded) {
     options.max_jit_kernels = 1'000'000;
     options.recycle_after_compiles = 0;
   }
-  WorkerProcess worker(options);
+  WorkerPool pool(1, options);
+  const DistinctVariants task(base);
+  evojit::WorkerBackendOptions backend_options = evojit::default_cpu_backend_options();
+  backend_options.measure.warmup = 0;
+  backend_options.measure.min_repetitions = 1;
+  backend_options.measure.max_repetitions = 3;
+  backend_options.measure.max_seconds = 0.001;
+  evojit::CpuBackend backend(task, pool, backend_options);
+  evojit::CandidatePipeline pipeline(backend, task.space(), task.training_sizes(),
+                                     evojit::Fitness(evojit::RooflineFitness(1e12, 1e11)));
+  auto worker_pid = [&] {
+    WorkerPool::Lease lease = pool.acquire();
+    return lease.worker().pid();
+  };
   Trace trace;
-  const std::string base = task.render(task.space().bindings(task.seed()));
-  const auto sizes = task.training_sizes();
-  const json size_list = json::array({{{"label", sizes[0].label}, {"dims", sizes[0].dims}}});
-  if (worker.request({{"op", "ping"}}, std::chrono::seconds(120)).kind !=
-      WorkerProcess::Reply::Kind::ok) {
-    std::fprintf(stderr, "worker did not start\n");
-    std::exit(1);
-  }
-  trace.rss.push_back(rss_kib(worker.pid()));
   for (int i = 1; i <= evaluations; ++i) {
-    const auto compiled =
-        worker.request({{"op", "compile"}, {"source", base + "\n// variant " + std::to_string(i)}},
-                       std::chrono::seconds(120));
-    if (compiled.kind != WorkerProcess::Reply::Kind::ok || !compiled.body.value("ok", false)) {
-      std::fprintf(stderr, "compile %d failed\n", i);
+    const evojit::Evaluation e = pipeline.evaluate(task.seed());
+    if (e.status != evojit::EvalStatus::ok) {
+      std::fprintf(stderr, "evaluation %d failed: %s\n", i, e.diagnostic.c_str());
       std::exit(1);
     }
-    worker.request({{"op", "run"},
-                    {"task", task.name()},
-                    {"kernel", compiled.body.at("kernel")},
-                    {"sizes", size_list},
-                    {"time", false}},
-                   std::chrono::seconds(120));
-    if (i % 50 == 0) trace.rss.push_back(rss_kib(worker.pid()));
+    // The first point is the worker after its first evaluation (it starts lazily).
+    if (i == 1) trace.rss.push_back(rss_kib(worker_pid()));
+    if (i % 50 == 0) trace.rss.push_back(rss_kib(worker_pid()));
   }
-  trace.generations = worker.generation();
+  WorkerPool::Lease lease = pool.acquire();
+  trace.generations = lease.worker().generation();
   return trace;
 }
 

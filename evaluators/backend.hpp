@@ -96,13 +96,20 @@ class Backend {
   // (issue "functional hashing"). nullopt: this backend has no probe (yet).
   virtual std::optional<std::uint64_t> probe(const Compiled& /*compiled*/) { return std::nullopt; }
 
+  // Throws InputError when the backend cannot evaluate anything (a worker that does not
+  // start): run() asks before it writes a file, so such a run never "finishes" having
+  // measured nothing.
+  virtual void require_ready() {}
+
+  // What the user should hear while it happens (a roofline about to be measured).
+  using Notify = std::function<void(const std::string&)>;
+
   // The machine's ceilings for the roofline fitness, loaded from `profile_path` (the
   // backend's default location when empty) or measured and saved there first; nullopt
-  // for a backend that measures nothing (replay). `notes` receives what the user
-  // should hear (a profile measured again, say). Throws InputError for a named profile
-  // that cannot be used.
+  // for a backend that measures nothing (replay). `note` is told what the user should
+  // hear, when it happens. Throws InputError for a named profile that cannot be used.
   virtual std::optional<MachineProfile> ceilings(const std::filesystem::path& profile_path,
-                                                 std::vector<std::string>& notes) = 0;
+                                                 const Notify& note) = 0;
 
   // Seconds of tuning time charged so far: wall time, or the recorded cost of what was
   // evaluated when traits().simulated_clock.

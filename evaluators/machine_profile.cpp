@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "evaluators/profile_checks.hpp"
+#include "evaluators/worker/protocol.hpp"
 #include "evaluators/worker/worker_pool.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
@@ -321,30 +322,46 @@ MachineProfile measure_machine_profile(WorkerPool& pool, const ProfileMeasureOpt
 
   WorkerPool::Lease lease = pool.acquire();
   std::lock_guard device(pool.device_mutex());
-  const auto reply = lease.worker().request({{"op", "roofline"},
-                                             {"max_threads", cores},
-                                             {"stream_elements", elements},
-                                             {"caches", to_json(caches)},
-                                             {"repetitions", options.repetitions},
-                                             {"max_seconds", options.max_seconds}},
-                                            std::chrono::minutes(10));
-  if (reply.kind != WorkerProcess::Reply::Kind::ok || reply.body.contains("error")) {
-    throw std::runtime_error(
-        "roofline measurement failed in the worker: " +
-        (reply.body.contains("error") ? reply.body["error"].dump() : reply.stderr_tail));
+  RooflineRequest request;
+  request.max_threads = cores;
+  request.stream_elements = elements;
+  request.caches = caches;
+  request.repetitions = options.repetitions;
+  request.max_seconds = options.max_seconds;
+  const auto reply = lease.worker().request(to_json(request), std::chrono::minutes(10));
+  if (reply.kind != WorkerProcess::Reply::Kind::ok) {
+    const std::string tail = reply.stderr_tail.substr(0, 300);
+    throw_input_error("the worker measuring the roofline " +
+                          std::string(reply.kind == WorkerProcess::Reply::Kind::timeout
+                                          ? "did not answer in time"
+                                          : "ended without answering") +
+                          (tail.empty() ? "" : "; it said: " + tail),
+                      default_worker_executable(),
+                      "evojit-worker must be installed beside evojit (or named by EVOJIT_WORKER)");
+  }
+  if (const auto error = reply_error(reply.body)) {
+    throw_input_error("roofline measurement failed in the worker: " + *error,
+                      default_worker_executable(),
+                      "the worker binary must come from the same build as evojit");
+  }
+  RooflineReply measured;
+  try {
+    measured = roofline_reply_from_json(reply.body);
+  } catch (const MalformedMessage& e) {
+    throw std::runtime_error(std::string("the worker's roofline reply is malformed: ") + e.what());
   }
   p.measurement.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   p.measurement.load_after = read_load_average();
   p.machine_id = this_machine_id();
   p.cpu_model = this_cpu_model();
-  p.target = reply.body.value("target", "");
+  p.target = measured.target;
   p.cores = cores;
   p.caches = caches;
-  p.threads = reply.body.at("threads").get<std::vector<int>>();
-  p.bandwidth_bytes_per_s = reply.body.at("bandwidth").get<std::vector<double>>();
-  p.flops_per_s = reply.body.at("flops").get<std::vector<double>>();
-  p.levels = levels_from_json(reply.body, "the worker's roofline reply");
+  p.threads = measured.threads;
+  p.bandwidth_bytes_per_s = measured.bandwidth_bytes_per_s;
+  p.flops_per_s = measured.flops_per_s;
+  p.levels = levels_from_json(json{{"levels", measured.levels}}, "the worker's roofline reply");
   p.measured_at = utc_now();
   p.measurement.busy = machine_is_busy(p.measurement.load_before, cores);
   if (p.measurement.busy) {

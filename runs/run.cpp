@@ -142,9 +142,9 @@ RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObser
   const auto started = Clock::now();
   RunPlan plan = plan_run(spec, registries, /*fresh_directory=*/true);
   for (const std::string& notice : plan.notices) notify(observer, notice);
-  std::vector<std::string> notes;
-  std::optional<MachineProfile> ceilings = plan.backend->ceilings(spec.profile_path, notes);
-  for (const std::string& note : notes) notify(observer, note);
+  plan.backend->require_ready();
+  std::optional<MachineProfile> ceilings = plan.backend->ceilings(
+      spec.profile_path, [&](const std::string& text) { notify(observer, text); });
   if (ceilings && (spec.peak_bandwidth || spec.peak_flops)) {
     apply_nominal_figures(*ceilings, spec.peak_bandwidth, spec.peak_flops);
   } else if (!ceilings && (spec.peak_bandwidth || spec.peak_flops)) {
@@ -170,6 +170,7 @@ RunOutcome resume_run(const RunSpec& spec, const Registries& registries, const R
     plan.backend->require_same_identity(state.run_json.at("backend").value("identity", json()));
   }
   const Fitness fitness = make_fitness(plan, state.ceilings, registries);
+  plan.backend->require_ready();
   if (state.before_first_write) state.before_first_write();
   return run_loop(plan, fitness, /*resuming=*/true, observer, started);
 }

@@ -1,18 +1,19 @@
-// The CPU backend as an Evaluator: render the task's kernel with the configuration's
-// parameters, compile it in a worker (compiles of several candidates overlap), then
-// check and time it on each size while holding the pool's device lock (one
-// measurement at a time), and score it with a FitnessFunction.
+// The former CPU Evaluator, now a shim over the one candidate path: a CpuBackend on
+// the caller's pool and a CandidatePipeline scoring with the caller's fitness. Kept
+// for callers not yet ported to the pipeline (runs/tuning_run.cpp, benchmarks);
+// to be deleted with them.
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "backends/cpu/cpu_backend.hpp"
 #include "evaluators/evaluator.hpp"
 #include "evaluators/fitness.hpp"
-#include "evaluators/measurement.hpp"
-#include "evaluators/worker/worker_pool.hpp"
-#include "kernels/task.hpp"
+#include "evaluators/pipeline.hpp"
 
 namespace evojit {
 
@@ -28,27 +29,20 @@ class CpuEvaluator final : public Evaluator {
   CpuEvaluator(const Task& task, ParameterSpace space, std::vector<ProblemSize> sizes,
                WorkerPool& pool, const FitnessFunction& fitness, CpuEvaluatorOptions options = {});
 
-  const ParameterSpace& space() const override { return space_; }
-  Evaluation evaluate(const Config& config) override { return evaluate_on(config, sizes_); }
-  // The same evaluation on other sizes (the held-out check). An evaluation lost to a
-  // worker killed from outside is tried once more (evaluators/worker/worker_failure.hpp).
-  Evaluation evaluate_on(const Config& config, const std::vector<ProblemSize>& sizes);
-  std::size_t concurrency() const override { return pool_.size(); }
-  double elapsed_s() const override;
+  const ParameterSpace& space() const override { return pipeline_->space(); }
+  Evaluation evaluate(const Config& config) override { return pipeline_->evaluate(config); }
+  Evaluation evaluate_on(const Config& config, std::span<const ProblemSize> sizes) {
+    return pipeline_->evaluate_on(config, sizes);
+  }
+  std::size_t concurrency() const override { return pipeline_->concurrency(); }
+  double elapsed_s() const override { return pipeline_->elapsed_s(); }
 
-  std::string source(const Config& config) const;
-  const std::vector<ProblemSize>& sizes() const { return sizes_; }
+  std::string source(const Config& config) const { return pipeline_->render(config).source; }
+  const std::vector<ProblemSize>& sizes() const { return pipeline_->sizes(); }
 
  private:
-  Evaluation evaluate_once(const Config& config, const std::vector<ProblemSize>& sizes);
-
-  const Task& task_;
-  ParameterSpace space_;
-  std::vector<ProblemSize> sizes_;
-  WorkerPool& pool_;
-  const FitnessFunction& fitness_;
-  CpuEvaluatorOptions options_;
-  std::chrono::steady_clock::time_point start_;
+  std::unique_ptr<CpuBackend> backend_;
+  std::unique_ptr<CandidatePipeline> pipeline_;
 };
 
 }  // namespace evojit

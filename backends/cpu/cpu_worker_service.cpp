@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <new>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -18,13 +18,12 @@
 #endif
 
 #include "backends/cpu/cpu_jit.hpp"
-#include "evaluators/evaluation_json.hpp"
-#include "evaluators/worker/line_channel.hpp"
-#include "evaluators/measurement.hpp"
 #include "backends/cpu/roofline_probe.hpp"
+#include "evaluators/evaluation_json.hpp"
+#include "evaluators/measurement.hpp"
 #include "evaluators/worker/sandbox.hpp"
 #include "evaluators/worker/worker_limits.hpp"
-#include "evaluators/worker/worker_reply_auth.hpp"
+#include "evaluators/worker/worker_service.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/hash.hpp"
 
@@ -33,19 +32,10 @@ namespace {
 
 using nlohmann::json;
 
-class WorkerService {
+class CpuWorkerService final : public WorkerService {
  public:
-  explicit WorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
+  explicit CpuWorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
     register_builtin_tasks(tasks_);
-  }
-
-  json handle(const json& request) {
-    const std::string op = request.value("op", "");
-    if (op == "compile") return compile(request);
-    if (op == "run") return run(request);
-    if (op == "roofline") return roofline(request);
-    if (op == "ping") return {{"ok", true}, {"sandbox", sandbox_}};
-    return {{"error", "unknown op '" + op + "'"}};
   }
 
   // Everything that reads files happens here, before the sandbox closes them off:
@@ -79,57 +69,37 @@ class WorkerService {
                 {"detail", r.detail}};
   }
 
- private:
-  CpuJit& jit() {
-    if (!jit_) {
-      JitOptions options;
-      options.max_kernels = max_kernels_;
-      jit_ = std::make_unique<CpuJit>(options);
-    }
-    return *jit_;
-  }
+  PingReply ping() override { return PingReply{sandbox_}; }
 
-  json compile(const json& request) {
-    const std::string source = request.at("source").get<std::string>();
-    CompiledKernel k = jit().compile(source, kKernelEntry);
-    const std::uint64_t handle = hash_text(source);
+  CompileReply compile(const CompileRequest& request) override {
+    CompiledKernel k = jit().compile(request.source, kKernelEntry);
+    const std::uint64_t handle = hash_text(request.source);
     if (k.ok) kernels_[handle] = reinterpret_cast<KernelEntry>(k.entry);
     // The JIT frees kernels beyond its bound: forget their entry points with them.
     std::erase_if(kernels_, [&](const auto& kv) {
       return !jit().holds(reinterpret_cast<const void*>(kv.second));
     });
-    json diagnostics = json::array();
-    for (const SourceDiagnostic& d : k.diagnostics) diagnostics.push_back(to_json(d));
-    return {{"ok", k.ok},
-            {"compile", to_json(k.stats)},
-            {"log", k.log},
-            {"diagnostics", diagnostics},
-            {"kernel", hash_hex(handle)}};
+    CompileReply reply;
+    reply.ok = k.ok;
+    reply.status = k.ok ? EvalStatus::ok : EvalStatus::compile_error;
+    reply.stats = k.stats;
+    reply.log = k.log;
+    reply.diagnostics = k.diagnostics;
+    reply.kernel = hash_hex(handle);
+    return reply;
   }
 
-  ProblemInstance& instance(const Task& task, const ProblemSize& size) {
-    std::string key = task.name();
-    for (std::int64_t d : size.dims) key += ":" + std::to_string(d);
-    auto it = instances_.find(key);
-    if (it == instances_.end()) it = instances_.emplace(key, task.instantiate(size)).first;
-    return *it->second;
-  }
-
-  json run(const json& request) {
-    const Task* task = tasks_.find(request.at("task").get<std::string>());
-    if (!task) return {{"error", "unknown task"}};
-    const auto handle = std::stoull(request.at("kernel").get<std::string>(), nullptr, 16);
+  RunReply run(const RunRequest& request) override {
+    const Task* task = tasks_.find(request.task);
+    if (!task) throw std::runtime_error("unknown task '" + request.task + "'");
+    const auto handle = std::stoull(request.kernel, nullptr, 16);
     auto kernel_it = kernels_.find(handle);
-    if (kernel_it == kernels_.end()) return {{"error", "kernel not compiled in this worker"}};
+    if (kernel_it == kernels_.end()) throw std::runtime_error("kernel not compiled in this worker");
     const KernelEntry kernel = kernel_it->second;
-    const MeasureOptions options =
-        measure_options_from_json(request.value("measure", json::object()));
-    const bool timed = request.value("time", true);
 
-    json sizes = json::array();
-    for (const json& js : request.at("sizes")) {
-      ProblemSize size{js.at("label").get<std::string>(),
-                       js.at("dims").get<std::vector<std::int64_t>>()};
+    RunReply reply;
+    for (const RunSize& run_size : request.sizes) {
+      const ProblemSize& size = run_size.size;
       ProblemInstance& data = instance(*task, size);
       SizeResult r;
       r.label = size.label;
@@ -145,44 +115,62 @@ class WorkerService {
       r.tolerance = check.tolerance;
       r.message = check.message;
       if (!r.ok) {
-        sizes.push_back(to_json(r));
-        return {{"status", "wrong_result"},
-                {"diagnostic", "size " + size.label + ": " + check.message},
-                {"sizes", sizes}};
+        reply.sizes.push_back(std::move(r));
+        reply.status = EvalStatus::wrong_result;
+        reply.diagnostic = "size " + size.label + ": " + check.message;
+        return reply;
       }
-      if (timed) {
+      if (request.time) {
         std::function<void()> reset;
         if (task->updates_in_place()) reset = [&] { data.reset(); };
-        r.timing = measure([&] { kernel(&data.args()); }, reset, options);
+        r.timing = measure([&] { kernel(&data.args()); }, reset, request.measure);
       }
-      sizes.push_back(to_json(r));
+      reply.sizes.push_back(std::move(r));
     }
-    return {{"status", "ok"}, {"sizes", sizes}};
+    return reply;
   }
 
-  json roofline(const json& request) {
+  RooflineReply roofline(const RooflineRequest& request) override {
     // The cache sizes come with the request: inside the sandbox /sys is not readable.
     ProbeOptions options;
-    options.max_threads = request.at("max_threads").get<int>();
-    options.stream_elements = request.at("stream_elements").get<std::int64_t>();
-    options.caches = cache_topology_from_json(request.value("caches", json::array()), "caches");
-    options.repetitions = request.value("repetitions", options.repetitions);
-    options.max_seconds = request.value("max_seconds", options.max_seconds);
+    options.max_threads = request.max_threads;
+    options.stream_elements = request.stream_elements;
+    options.caches = request.caches;
+    if (request.repetitions > 0) options.repetitions = request.repetitions;
+    if (request.max_seconds > 0) options.max_seconds = request.max_seconds;
     const RooflineProbeResult r = probe_roofline(jit(), options);
-    json levels = json::array();
+    RooflineReply reply;
     for (const BandwidthLevel& l : r.levels) {
       json level = {{"name", l.name},
                     {"working_set_bytes", l.working_set_bytes},
                     {"working_sets_bytes", l.working_sets_bytes},
                     {"bandwidth_bytes_per_s", l.bandwidth_bytes_per_s}};
       if (l.capacity_bytes > 0.0) level["capacity_bytes"] = l.capacity_bytes;  // not DRAM
-      levels.push_back(level);
+      reply.levels.push_back(level);
     }
-    return {{"threads", r.threads},
-            {"levels", levels},
-            {"bandwidth", r.bandwidth_bytes_per_s},
-            {"flops", r.flops_per_s},
-            {"target", jit().target_description()}};
+    reply.threads = r.threads;
+    reply.bandwidth_bytes_per_s = r.bandwidth_bytes_per_s;
+    reply.flops_per_s = r.flops_per_s;
+    reply.target = jit().target_description();
+    return reply;
+  }
+
+ private:
+  CpuJit& jit() {
+    if (!jit_) {
+      JitOptions options;
+      options.max_kernels = max_kernels_;
+      jit_ = std::make_unique<CpuJit>(options);
+    }
+    return *jit_;
+  }
+
+  ProblemInstance& instance(const Task& task, const ProblemSize& size) {
+    std::string key = task.name();
+    for (std::int64_t d : size.dims) key += ":" + std::to_string(d);
+    auto it = instances_.find(key);
+    if (it == instances_.end()) it = instances_.emplace(key, task.instantiate(size)).first;
+    return *it->second;
   }
 
   std::size_t max_kernels_;
@@ -212,8 +200,7 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
   // Past RLIMIT_FSIZE a write fails with EFBIG rather than killing the worker.
   std::signal(SIGXFSZ, SIG_IGN);
   if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
-  LineChannel channel(in_fd, out_fd);
-  WorkerService service(setup.max_kernels);
+  CpuWorkerService service(setup.max_kernels);
   if (setup.sandbox) {
     try {
       service.warm_up();
@@ -232,22 +219,7 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
     service.set_sandbox(enter_sandbox(options));
   }
   watch_for_orphaning(static_cast<pid_t>(setup.driver_pid));
-  std::string line;
-  while (channel.read_line(line) == LineChannel::ReadStatus::line) {
-    json reply;
-    try {
-      const json request = json::parse(line);
-      begin_request(request.value("cpu_seconds", 0.0));
-      reply = service.handle(request);
-    } catch (const std::bad_alloc&) {
-      reply = {{"status", "out_of_memory"}, {"diagnostic", "allocation failed in the worker"}};
-    } catch (const std::exception& e) {
-      reply = {{"error", e.what()}};
-    }
-    end_request();
-    if (!channel.write_line(sign_worker_reply(reply.dump()))) return 1;
-  }
-  return 0;
+  return serve_requests(in_fd, out_fd, service);
 }
 
 }  // namespace evojit

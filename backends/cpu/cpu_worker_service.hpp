@@ -1,22 +1,12 @@
 // The worker side of the driver/worker protocol. A worker is a long-lived process
 // (evojit-worker) that compiles candidates with its one CpuJit and runs them on the
-// task's inputs; the driver never runs candidate code. Requests and replies are JSON
-// lines (evaluators/worker/line_channel.hpp):
-//
-//   {"op":"compile","source":S}                     ->
-//   {"ok","compile","log","diagnostics","kernel"}
-//   {"op":"run","task":T,"kernel":K,"sizes":[...],
-//    "measure":{...}}                                -> {"status","diagnostic","sizes":[...]}
-//   {"op":"roofline","max_threads":N,"stream_elements":E,
-//    "caches":[...],"repetitions":K,"max_seconds":S} -> {"bandwidth":[...],"flops":[...],
-//                                                        "levels":[...]}
-//     (caches: evaluators/cache_topology.hpp's JSON, read by the driver)
-//   {"op":"ping"}                                    -> {"ok":true,"sandbox":{...}}
-//
-// Replies are signed when the driver passed a key (evaluators/worker/worker_reply_auth.hpp).
-// Every request may carry "cpu_seconds", the CPU-time budget for that request
-// (evaluators/worker/worker_limits.hpp). Every reply carries "error" instead when the
-// request itself was malformed.
+// task's inputs; the driver never runs candidate code. It speaks the worker protocol
+// (evaluators/worker/protocol.hpp) through the shared request loop
+// (evaluators/worker/worker_service.hpp): compile, run (on the task the request
+// names), roofline (the cache sizes come with the request) and ping (its reply
+// reports the sandbox). Each request's "cpu_seconds" budget is enforced
+// (evaluators/worker/worker_limits.hpp); replies are signed when the driver passed a
+// key (evaluators/worker/worker_reply_auth.hpp).
 //
 // Before the first request the worker warms up (creates its JIT, compiles a kernel,
 // starts TBB's scheduler: everything that reads files) and then enters its sandbox

@@ -1,20 +1,20 @@
-// The CUDA backend as an Evaluator. Candidates compile (NVRTC) and run in
-// evojit-cuda-worker processes; compiles of several candidates overlap, measurements
-// take the pool's device lock (one at a time on the GPU). A sticky CUDA error ends
-// only the worker that hit it: the evaluation is a crash with the driver's message,
-// the worker is replaced, and the run goes on. Every evaluation records the
-// kernel's registers, shared memory, local memory (spills) and max threads per block.
+// The former CUDA Evaluator, now a shim over the one candidate path: a CudaBackend on
+// the caller's pool and a CandidatePipeline scoring with the caller's fitness. Kept
+// for callers not yet ported to the pipeline (runs/cuda_tuning_run.cpp, the CUDA
+// tests and benchmarks); to be deleted with them.
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "backends/cuda/cuda_backend.hpp"
 #include "evaluators/evaluator.hpp"
 #include "evaluators/fitness.hpp"
-#include "evaluators/measurement.hpp"
-#include "evaluators/worker/worker_pool.hpp"
-#include "backends/cuda/tasks/cuda_task.hpp"
+#include "evaluators/pipeline.hpp"
 
 namespace evojit {
 
@@ -26,40 +26,30 @@ struct CudaEvaluatorOptions {
   std::chrono::milliseconds run_timeout{60'000};
 };
 
-// Worker options for evojit-cuda-worker on device `device`: no memory limit (the
-// driver maps large address ranges) and no CPU-JIT sandbox.
-WorkerOptions cuda_worker_options(int device = 0);
-// EVOJIT_CUDA_WORKER, else evojit-cuda-worker next to the running executable, else
-// the build tree's.
-std::string default_cuda_worker_executable();
-
 class CudaEvaluator final : public Evaluator {
  public:
   CudaEvaluator(const CudaTask& task, ParameterSpace space, std::vector<ProblemSize> sizes,
                 WorkerPool& pool, const FitnessFunction& fitness,
                 CudaEvaluatorOptions options = {});
 
-  const ParameterSpace& space() const override { return space_; }
-  Evaluation evaluate(const Config& config) override { return evaluate_on(config, sizes_); }
-  Evaluation evaluate_on(const Config& config, const std::vector<ProblemSize>& sizes);
+  const ParameterSpace& space() const override { return pipeline_->space(); }
+  Evaluation evaluate(const Config& config) override { return pipeline_->evaluate(config); }
+  Evaluation evaluate_on(const Config& config, std::span<const ProblemSize> sizes) {
+    return pipeline_->evaluate_on(config, sizes);
+  }
   // A rendered source, evaluated as it is (tests, benchmarks, `evojit run` of a file).
   Evaluation evaluate_source(const std::string& source,
                              const std::map<std::string, Value>& bindings,
                              const std::vector<ProblemSize>& sizes);
-  std::size_t concurrency() const override { return pool_.size(); }
-  double elapsed_s() const override;
+  std::size_t concurrency() const override { return pipeline_->concurrency(); }
+  double elapsed_s() const override { return pipeline_->elapsed_s(); }
 
-  std::string source(const Config& config) const;
-  const std::vector<ProblemSize>& sizes() const { return sizes_; }
+  std::string source(const Config& config) const { return pipeline_->render(config).source; }
+  const std::vector<ProblemSize>& sizes() const { return pipeline_->sizes(); }
 
  private:
-  const CudaTask& task_;
-  ParameterSpace space_;
-  std::vector<ProblemSize> sizes_;
-  WorkerPool& pool_;
-  const FitnessFunction& fitness_;
-  CudaEvaluatorOptions options_;
-  std::chrono::steady_clock::time_point start_;
+  std::unique_ptr<CudaBackend> backend_;
+  std::unique_ptr<CandidatePipeline> pipeline_;
 };
 
 }  // namespace evojit

@@ -6,7 +6,8 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <new>
+#include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -15,10 +16,9 @@
 #include "backends/cuda/cuda_measure.hpp"
 #include "backends/cuda/gpu_roofline_probe.hpp"
 #include "backends/cuda/nvrtc_compiler.hpp"
-#include "evaluators/evaluation_json.hpp"
-#include "evaluators/worker/line_channel.hpp"
-#include "evaluators/worker/worker_reply_auth.hpp"
 #include "backends/cuda/tasks/cuda_task.hpp"
+#include "evaluators/evaluation_json.hpp"
+#include "evaluators/worker/worker_service.hpp"
 #include "support/hash.hpp"
 
 namespace evojit {
@@ -79,27 +79,55 @@ struct ArgumentPack {
   }
 };
 
-class CudaWorkerService {
+RunReply failed_run(EvalStatus status, std::string diagnostic, SizeResult size, bool sticky) {
+  RunReply reply;
+  reply.status = status;
+  reply.diagnostic = std::move(diagnostic);
+  reply.sizes.push_back(std::move(size));
+  reply.sticky = sticky;
+  return reply;
+}
+
+class CudaWorkerService final : public WorkerService {
  public:
   explicit CudaWorkerService(int device) : device_(device) {}
 
-  json handle(const json& request) {
-    const std::string op = request.value("op", "");
-    if (op == "ping") return {{"ok", true}};
-    if (ruined_) return {{"error", "the CUDA context is lost (sticky error); restart the worker"}};
-    try {
-      if (op == "device") return device();
-      if (op == "compile") return compile(request);
-      if (op == "run") return run(request);
-      if (op == "roofline") return roofline(request);
-    } catch (const CudaFailure& f) {
-      if (f.sticky()) ruined_ = true;
-      return {{"status", f.code() == CUDA_ERROR_OUT_OF_MEMORY ? "out_of_memory" : "crash"},
-              {"diagnostic", f.what()},
-              {"sticky", f.sticky()},
-              {"sizes", json::array()}};
-    }
-    return {{"error", "unknown op '" + op + "'"}};
+  PingReply ping() override { return {}; }
+
+  std::optional<json> refuse(WorkerOp) override {
+    if (!ruined_) return std::nullopt;
+    return error_reply("the CUDA context is lost (sticky error); restart the worker");
+  }
+
+  std::optional<json> reply_for(const std::exception& e) override {
+    const auto* f = dynamic_cast<const CudaFailure*>(&e);
+    if (!f) return std::nullopt;
+    if (f->sticky()) ruined_ = true;
+    FailureReply reply;
+    reply.status =
+        f->code() == CUDA_ERROR_OUT_OF_MEMORY ? EvalStatus::out_of_memory : EvalStatus::crash;
+    reply.diagnostic = f->what();
+    reply.sticky = f->sticky();
+    return to_json(reply);
+  }
+
+  std::optional<DeviceReply> device() override {
+    const DeviceInfo& i = context().info();
+    DeviceReply reply;
+    reply.name = i.name;
+    reply.uuid = i.uuid;
+    reply.cc = std::to_string(i.cc_major) + "." + std::to_string(i.cc_minor);
+    reply.record = {{"ordinal", i.ordinal},
+                    {"sm_count", i.sm_count},
+                    {"l2_bytes", i.l2_bytes},
+                    {"memory_bytes", i.memory_bytes},
+                    {"clock_khz", i.clock_khz},
+                    {"memory_clock_khz", i.memory_clock_khz},
+                    {"bus_width_bits", i.bus_width_bits},
+                    {"nominal_bandwidth", i.nominal_bandwidth()},
+                    {"nominal_fp32_flops", i.nominal_fp32_flops()},
+                    {"nvrtc", nvrtc_version()}};
+    return reply;
   }
 
  private:
@@ -108,39 +136,22 @@ class CudaWorkerService {
     return *context_;
   }
 
-  json device() {
-    const DeviceInfo& i = context().info();
-    return {{"ordinal", i.ordinal},
-            {"name", i.name},
-            {"uuid", i.uuid},
-            {"cc", std::to_string(i.cc_major) + "." + std::to_string(i.cc_minor)},
-            {"sm_count", i.sm_count},
-            {"l2_bytes", i.l2_bytes},
-            {"memory_bytes", i.memory_bytes},
-            {"clock_khz", i.clock_khz},
-            {"memory_clock_khz", i.memory_clock_khz},
-            {"bus_width_bits", i.bus_width_bits},
-            {"nominal_bandwidth", i.nominal_bandwidth()},
-            {"nominal_fp32_flops", i.nominal_fp32_flops()},
-            {"nvrtc", nvrtc_version()}};
-  }
-
-  json compile(const json& request) {
+  CompileReply compile(const CompileRequest& request) override {
     const DeviceInfo& info = context().info();
+    if (request.kernel_name.empty()) throw std::runtime_error("a CUDA compile names its kernel");
     NvrtcRequest r;
-    r.source = request.at("source").get<std::string>();
-    r.kernel_name = request.at("kernel_name").get<std::string>();
-    r.options = request.value("options", std::vector<std::string>{});
-    r.force_ptx = request.value("force_ptx", false);
+    r.source = request.source;
+    r.kernel_name = request.kernel_name;
+    r.options = request.options;
+    r.force_ptx = request.force_ptx;
     r.cc_major = info.cc_major;
     r.cc_minor = info.cc_minor;
     NvrtcResult compiled = nvrtc_compile(r);
     CompileStats stats;
     stats.frontend_s = compiled.compile_s;
-    json reply = {{"ok", false}, {"log", compiled.log}};
-    json diagnostics = json::array();
-    for (const SourceDiagnostic& d : compiled.diagnostics) diagnostics.push_back(to_json(d));
-    reply["diagnostics"] = diagnostics;
+    CompileReply reply;
+    reply.log = compiled.log;
+    reply.diagnostics = compiled.diagnostics;
     if (compiled.ok) {
       const auto load_started = std::chrono::steady_clock::now();
       std::string jit_log;
@@ -150,9 +161,9 @@ class CudaWorkerService {
         k.function = k.module.function(compiled.lowered_name);
       } catch (const CudaFailure& f) {
         if (f.sticky()) throw;
-        reply["log"] = compiled.log + jit_log + "\n" + f.what();
+        reply.log = compiled.log + jit_log + "\n" + f.what();
         stats.total_s = compiled.compile_s;
-        reply["compile"] = to_json(stats);
+        reply.stats = stats;
         return reply;
       }
       k.attributes = function_attributes(k.function);
@@ -161,13 +172,17 @@ class CudaWorkerService {
       stats.code_hash = hash_bytes(compiled.image.data(), compiled.image.size());
       const std::uint64_t handle =
           hash_combine(hash_text(r.source), hash_text(r.kernel_name + "|" + compiled.arch));
-      reply["resources"] = {{"registers", k.attributes.registers},
-                            {"shared_bytes", k.attributes.shared_bytes},
-                            {"local_bytes", k.attributes.local_bytes},
-                            {"max_threads_per_block", k.attributes.max_threads},
-                            {"binary", compiled.image_kind + " " + compiled.arch}};
-      reply["kernel"] = hash_hex(handle);
-      reply["ok"] = true;
+      KernelResources resources;
+      resources.present = true;
+      resources.registers = k.attributes.registers;
+      resources.shared_bytes = k.attributes.shared_bytes;
+      resources.local_bytes = k.attributes.local_bytes;
+      resources.max_threads_per_block = k.attributes.max_threads;
+      resources.binary = compiled.image_kind + " " + compiled.arch;
+      reply.resources = resources;
+      reply.kernel = hash_hex(handle);
+      reply.ok = true;
+      reply.status = EvalStatus::ok;
       if (kernels_.size() >= kMaxKernels && !kernels_.count(handle)) {
         kernels_.erase(kernel_order_.front());
         kernel_order_.pop_front();
@@ -176,7 +191,7 @@ class CudaWorkerService {
       kernels_[handle] = std::move(k);
     }
     stats.total_s = compiled.compile_s + stats.link_s;
-    reply["compile"] = to_json(stats);
+    reply.stats = stats;
     return reply;
   }
 
@@ -209,40 +224,39 @@ class CudaWorkerService {
     return *instances_.emplace(key, std::move(inst)).first->second;
   }
 
-  json run(const json& request) {
-    const std::string kind = request.at("problem").get<std::string>();
-    const auto handle = std::stoull(request.at("kernel").get<std::string>(), nullptr, 16);
+  RunReply run(const RunRequest& request) override {
+    const std::string& kind = request.problem;
+    if (kind.empty()) throw std::runtime_error("a CUDA run names its problem");
+    const auto handle = std::stoull(request.kernel, nullptr, 16);
     auto kernel_it = kernels_.find(handle);
-    if (kernel_it == kernels_.end()) return {{"error", "kernel not compiled in this worker"}};
+    if (kernel_it == kernels_.end()) throw std::runtime_error("kernel not compiled in this worker");
     LoadedKernel& kernel = kernel_it->second;
-    const MeasureOptions options = measure_options_from_json(request.value("measure", json{}));
-    const bool timed = request.value("time", true);
-    const bool flush_l2 = request.value("flush_l2", false);
+    const MeasureOptions& options = request.measure;
+    const bool timed = request.time;
+    const bool flush_l2 = request.flush_l2;
     Context& ctx = context();
     CUstream stream = ctx.stream();
     if (flush_l2 && !flusher_) flusher_ = std::make_unique<L2Flusher>(ctx);
 
-    json sizes = json::array();
-    for (const json& js : request.at("sizes")) {
-      ProblemSize size{js.at("label").get<std::string>(),
-                       js.at("dims").get<std::vector<std::int64_t>>()};
+    RunReply reply;
+    for (const RunSize& run_size : request.sizes) {
+      const ProblemSize& size = run_size.size;
+      if (!run_size.launch)
+        throw std::runtime_error("size " + size.label + " has no launch geometry");
       SizeResult r;
       r.label = size.label;
       r.dims = size.dims;
-      const auto grid = js.at("grid").get<std::array<std::uint32_t, 3>>();
-      const auto block = js.at("block").get<std::array<std::uint32_t, 3>>();
-      const std::uint32_t shared = js.value("shared", 0u);
+      const auto grid = run_size.launch->grid;
+      const auto block = run_size.launch->block;
+      const std::uint32_t shared = run_size.launch->shared_bytes;
       const std::uint64_t threads = std::uint64_t{block[0]} * block[1] * block[2];
       if (threads == 0 || threads > static_cast<std::uint64_t>(kernel.attributes.max_threads)) {
         r.message = "block of " + std::to_string(threads) +
                     " threads: this kernel launches at most " +
                     std::to_string(kernel.attributes.max_threads) + " (" +
                     std::to_string(kernel.attributes.registers) + " registers per thread)";
-        sizes.push_back(to_json(r));
-        return {{"status", "crash"},
-                {"diagnostic", "launch refused: " + r.message},
-                {"sizes", sizes},
-                {"sticky", false}};
+        const std::string diagnostic = "launch refused: " + r.message;
+        return failed_run(EvalStatus::crash, diagnostic, std::move(r), false);
       }
       Instance& inst = instance(kind, size);
       std::vector<ArgumentPack> packs;
@@ -277,18 +291,13 @@ class CudaWorkerService {
         if (f.sticky()) {
           ruined_ = true;
           r.message = f.what();
-          sizes.push_back(to_json(r));
-          return {{"status", "crash"},
-                  {"diagnostic", "size " + size.label + ": " + f.what()},
-                  {"sizes", sizes},
-                  {"sticky", true}};
+          return failed_run(EvalStatus::crash, "size " + size.label + ": " + f.what(), std::move(r),
+                            true);
         }
         r.message = f.what();
-        sizes.push_back(to_json(r));
-        return {{"status", f.code() == CUDA_ERROR_OUT_OF_MEMORY ? "out_of_memory" : "crash"},
-                {"diagnostic", "size " + size.label + ": launch failed: " + f.what()},
-                {"sizes", sizes},
-                {"sticky", false}};
+        return failed_run(
+            f.code() == CUDA_ERROR_OUT_OF_MEMORY ? EvalStatus::out_of_memory : EvalStatus::crash,
+            "size " + size.label + ": launch failed: " + f.what(), std::move(r), false);
       }
       std::vector<std::vector<unsigned char>> outputs(inst.problem.buffers.size());
       for (std::size_t i = 0; i < inst.problem.buffers.size(); ++i) {
@@ -305,11 +314,8 @@ class CudaWorkerService {
       r.tolerance = check_result.tolerance;
       r.message = check_result.message;
       if (!r.ok) {
-        sizes.push_back(to_json(r));
-        return {{"status", "wrong_result"},
-                {"diagnostic", "size " + size.label + ": " + r.message},
-                {"sizes", sizes},
-                {"sticky", false}};
+        const std::string diagnostic = "size " + size.label + ": " + r.message;
+        return failed_run(EvalStatus::wrong_result, diagnostic, std::move(r), false);
       }
       if (timed) {
         bool any_restore = false;
@@ -319,21 +325,22 @@ class CudaWorkerService {
         r.timing =
             time_on_stream(stream, run_all, reset, flush_l2 ? flusher_.get() : nullptr, options);
       }
-      sizes.push_back(to_json(r));
+      reply.sizes.push_back(std::move(r));
     }
-    return {{"status", "ok"}, {"sizes", sizes}, {"sticky", false}};
+    return reply;
   }
 
-  json roofline(const json& request) {
+  RooflineReply roofline(const RooflineRequest& request) override {
     instances_.clear();
     instance_order_.clear();
-    const GpuRooflineProbe p =
-        probe_gpu_roofline(context(), request.value("buffer_bytes", std::size_t{1} << 30));
-    json reply = device();
-    reply["copy_bytes_per_s"] = p.copy_bytes_per_s;
-    reply["triad_bytes_per_s"] = p.triad_bytes_per_s;
-    reply["fma_flops_per_s"] = p.fma_flops_per_s;
-    reply["buffer_bytes"] = p.buffer_bytes;
+    const GpuRooflineProbe p = probe_gpu_roofline(
+        context(), request.buffer_bytes ? request.buffer_bytes : std::size_t{1} << 30);
+    RooflineReply reply;
+    reply.device = to_json(*device());
+    reply.copy_bytes_per_s = p.copy_bytes_per_s;
+    reply.triad_bytes_per_s = p.triad_bytes_per_s;
+    reply.fma_flops_per_s = p.fma_flops_per_s;
+    reply.buffer_bytes = p.buffer_bytes;
     return reply;
   }
 
@@ -350,26 +357,11 @@ class CudaWorkerService {
 }  // namespace
 
 int serve_cuda_worker(int in_fd, int out_fd, int device) {
-  LineChannel channel(in_fd, out_fd);
   CudaWorkerService service(device);
-  std::string line;
-  while (channel.read_line(line) == LineChannel::ReadStatus::line) {
-    json request;
-    json reply;
-    try {
-      request = json::parse(line);
-      if (request.value("op", "") == "quit") return 0;
-      reply = service.handle(request);
-    } catch (const std::bad_alloc&) {
-      reply = {{"status", "out_of_memory"},
-               {"diagnostic", "host allocation failed in the CUDA worker"}};
-    } catch (const std::exception& e) {
-      reply = {{"error", e.what()}};
-    }
-    const std::string body = reply.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (!channel.write_line(sign_worker_reply(body))) return 1;
-  }
-  return 0;
+  ServeOptions options;
+  options.cpu_budget = false;  // device work: the driver's deadline bounds it
+  options.worker_name = "CUDA worker (host memory)";
+  return serve_requests(in_fd, out_fd, service, options);
 }
 
 }  // namespace evojit

@@ -2,18 +2,11 @@
 // device's context: it compiles candidates with NVRTC, loads them through the
 // driver API, runs them on the task's data and times them with CUDA events. A
 // sticky error (an illegal address, say) ruins the context: the worker reports it
-// with "sticky": true, and the driver replaces the process. Requests and replies are
-// JSON lines (evaluators/worker/line_channel.hpp):
-//
-//   {"op":"device"}                                  -> {"name","cc","sm_count",...}
-//   {"op":"compile","source":S,"kernel_name":N,"options":[...],"force_ptx":B}
-//       -> {"ok","compile","log","diagnostics","kernel","resources"}
-//   {"op":"run","problem":KIND,"kernel":K,"flush_l2":B,"time":B,"measure":{...},
-//    "sizes":[{"label","dims","grid":[3],"block":[3],"shared":N}]}
-//       -> {"status","diagnostic","sizes":[...],"sticky":B}
-//   {"op":"roofline","buffer_bytes":N}               -> {"copy","triad","fma","nominal_*",...}
-//   {"op":"ping"}                                    -> {"ok":true}
-//   {"op":"quit"}                                    -> (exits without a reply)
+// with "sticky": true, and the driver replaces the process. It speaks the worker
+// protocol (evaluators/worker/protocol.hpp) through the shared request loop
+// (evaluators/worker/worker_service.hpp): device, compile (kernel name, NVRTC
+// options, PTX), run (problem kind, launch geometry per size, L2 flushing), roofline
+// (buffer size), ping and quit.
 #pragma once
 
 namespace evojit {

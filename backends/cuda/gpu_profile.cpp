@@ -5,7 +5,8 @@
 #include <ctime>
 #include <fstream>
 
-#include "backends/cuda/cuda_evaluator.hpp"
+#include "backends/cuda/cuda_backend.hpp"
+#include "evaluators/worker/protocol.hpp"
 #include "evaluators/worker/worker_pool.hpp"
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
@@ -37,23 +38,33 @@ int parse_cuda_device(const std::string& text) {
 GpuProfile measure_gpu_profile(int device, std::size_t buffer_bytes) {
   WorkerPool pool(1, cuda_worker_options(device));
   WorkerPool::Lease lease = pool.acquire();
-  const WorkerProcess::Reply reply = lease.worker().request(
-      {{"op", "roofline"}, {"buffer_bytes", buffer_bytes}}, std::chrono::minutes(5));
+  RooflineRequest request;
+  request.buffer_bytes = buffer_bytes;
+  const WorkerProcess::Reply reply =
+      lease.worker().request(to_json(request), std::chrono::minutes(5));
   if (reply.kind != WorkerProcess::Reply::Kind::ok) {
     throw_input_error("the CUDA worker died measuring the roofline" +
                           (reply.stderr_tail.empty() ? "" : ": " + reply.stderr_tail),
                       "cuda:" + std::to_string(device), "is there a CUDA device and driver?");
   }
-  const json& j = reply.body;
-  if (j.contains("error") || !j.contains("fma_flops_per_s")) {
-    throw_input_error(
-        "cannot measure the GPU roofline: " + j.value("error", j.value("diagnostic", j.dump())),
-        "cuda:" + std::to_string(device), "is there a CUDA device and driver?");
+  const json& body = reply.body;
+  if (body.contains("error") || !body.contains("fma_flops_per_s")) {
+    throw_input_error("cannot measure the GPU roofline: " +
+                          body.value("error", body.value("diagnostic", body.dump())),
+                      "cuda:" + std::to_string(device), "is there a CUDA device and driver?");
   }
+  RooflineReply measured;
+  try {
+    measured = roofline_reply_from_json(body);
+  } catch (const MalformedMessage& e) {
+    throw std::runtime_error(std::string("the CUDA worker's roofline reply is malformed: ") +
+                             e.what());
+  }
+  const json& j = measured.device;
   GpuProfile g;
   g.device = j;
-  g.copy_bytes_per_s = j.at("copy_bytes_per_s").get<double>();
-  g.triad_bytes_per_s = j.at("triad_bytes_per_s").get<double>();
+  g.copy_bytes_per_s = measured.copy_bytes_per_s;
+  g.triad_bytes_per_s = measured.triad_bytes_per_s;
   g.nominal_bandwidth = j.value("nominal_bandwidth", 0.0);
   g.nominal_fp32_flops = j.value("nominal_fp32_flops", 0.0);
   MachineProfile& p = g.profile;
@@ -68,10 +79,11 @@ GpuProfile measure_gpu_profile(int device, std::size_t buffer_bytes) {
   p.cores = j.value("sm_count", 0);
   p.threads = {1};
   p.bandwidth_bytes_per_s = {std::max(g.copy_bytes_per_s, g.triad_bytes_per_s)};
-  p.flops_per_s = {j.at("fma_flops_per_s").get<double>()};
+  p.flops_per_s = {measured.fma_flops_per_s};
   MemoryLevel dram;
   dram.name = "DRAM";
-  dram.working_set_bytes = static_cast<double>(j.value("buffer_bytes", buffer_bytes));
+  dram.working_set_bytes =
+      static_cast<double>(measured.buffer_bytes ? measured.buffer_bytes : buffer_bytes);
   dram.bandwidth_bytes_per_s = p.bandwidth_bytes_per_s;
   p.levels = {dram};
   p.measured_at = now_iso8601();
@@ -100,6 +112,16 @@ std::optional<GpuProfile> load_gpu_profile(const std::filesystem::path& path) {
   g.nominal_bandwidth = j.value("nominal_bandwidth", 0.0);
   g.nominal_fp32_flops = j.value("nominal_fp32_flops", 0.0);
   g.device = j.value("device", json::object());
+  return g;
+}
+
+GpuProfile ensure_gpu_profile(const std::filesystem::path& path, int device, bool* measured) {
+  const std::filesystem::path where = path.empty() ? default_gpu_profile_path(device) : path;
+  if (measured) *measured = false;
+  if (auto loaded = load_gpu_profile(where)) return *loaded;
+  GpuProfile g = measure_gpu_profile(device);
+  save_gpu_profile(g, where);
+  if (measured) *measured = true;
   return g;
 }
 

@@ -33,4 +33,9 @@ std::filesystem::path default_gpu_profile_path(int device);
 std::optional<GpuProfile> load_gpu_profile(const std::filesystem::path& path);
 void save_gpu_profile(const GpuProfile& p, const std::filesystem::path& path);
 
+// Loads the GPU profile at `path` (the default for the device when empty),
+// measuring and saving it first when missing; `measured` says which happened.
+GpuProfile ensure_gpu_profile(const std::filesystem::path& path, int device,
+                              bool* measured = nullptr);
+
 }  // namespace evojit

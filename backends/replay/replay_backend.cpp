@@ -120,7 +120,7 @@ class ReplayBackend final : public Backend {
   }
 
   std::optional<MachineProfile> ceilings(const std::filesystem::path& profile_path,
-                                         std::vector<std::string>&) override {
+                                         const Notify&) override {
     if (!profile_path.empty()) {
       throw_input_error("a replay measures nothing, so a machine profile does not apply",
                         "--profile " + profile_path.string(), "leave --profile out");

@@ -1,6 +1,6 @@
 // Long-lived worker processes and the pool that lends them out.
 //
-// The driver talks to each worker over two pipes (backends/cpu/cpu_worker_service.hpp);
+// The driver talks to each worker over two pipes (evaluators/worker/protocol.hpp);
 // every request has a deadline. A worker that dies or misses its deadline is killed
 // and reaped, the failure is classified from how it ended (signal, exit code,
 // timeout), and a fresh worker is spawned for the next request: a misbehaving

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "evaluators/worker/line_channel.hpp"
+#include "evaluators/worker/protocol.hpp"
 #include "evaluators/worker/sandbox_identity.hpp"
 #include "evaluators/worker/worker_pool.hpp"
 #include "evaluators/worker/worker_reply_auth.hpp"
@@ -340,6 +341,9 @@ WorkerProcess::Reply WorkerProcess::request(const nlohmann::json& request,
   }
   if (compile) ++compiles_;
   nlohmann::json sent = request;
+  // Requests built by hand (a ping, a test's) speak this build's protocol; a request
+  // that names a version keeps it, so a mismatch can be provoked.
+  if (!sent.contains("v")) sent["v"] = kWorkerProtocolVersion;
   double budget = impl_->options.cpu_seconds_per_request;
   if (budget <= 0) {
     const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());

@@ -126,7 +126,9 @@ TEST_F(RunOutputTest, AReplayDoesNotGuessItsT1FileFromTheCachesName) {
   const Output o = run("run --replay " + (dir_ / "pnpoly_RTX_3090.json.gz").string() +
                        " --budget 10 --out " + (dir_ / "run").string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_EQ(evojit::testing::read_json(dir_ / "run" / "run.json")["config"]["t1"], "");
+  const nlohmann::json run_json = evojit::testing::read_json(dir_ / "run" / "run.json");
+  EXPECT_FALSE(run_json["config"]["backend_options"].contains("t1")) << run_json.dump();
+  EXPECT_EQ(run_json["backend"]["identity"]["t1"], "") << run_json.dump();
 }
 
 TEST_F(RunOutputTest, HelpDocumentsTheExitCodes) {

@@ -89,7 +89,7 @@ class ToyBackend final : public Backend {
     m.charged_s = 1.0;
     return m;
   }
-  std::optional<MachineProfile> ceilings(const fs::path&, std::vector<std::string>&) override {
+  std::optional<MachineProfile> ceilings(const fs::path&, const Notify&) override {
     return std::nullopt;
   }
   double elapsed_s() const override { return 0.0; }

@@ -6,6 +6,7 @@
 // over the parameters; grid[d] = ceil(problem[d] / product of GridDiv{X,Y,Z}[d]).
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,5 +33,11 @@ std::unique_ptr<CudaTask> make_t1_cuda_task(T1CudaTaskSpec spec);
 // The problem model a benchmark name points at ("convolution_milo" ->
 // "convolution"); empty when none fits.
 std::string cuda_problem_kind_for(const std::string& benchmark_name);
+
+// A CUDA task from a T1 file and a kernel source: the T1 file's space, kernel name,
+// LocalSize and GridDiv, with the problem model its benchmark name points at.
+// Throws InputError (unreadable files, no problem model, bad launch expressions).
+std::unique_ptr<CudaTask> cuda_task_from_t1(const std::filesystem::path& t1_file,
+                                            const std::filesystem::path& kernel_source);
 
 }  // namespace evojit

@@ -12,7 +12,7 @@
 #include "backends/cuda/cuda_driver.hpp"
 #include "backends/cuda/gpu_profile.hpp"
 #include "backends/cuda/tasks/cuda_task.hpp"
-#include "runs/cuda_tuning_run.hpp"
+#include "backends/cuda/tasks/t1_cuda_task.hpp"
 
 namespace evojit {
 namespace {

@@ -1,4 +1,4 @@
-#include "runs/worker_check.hpp"
+#include "evaluators/worker/worker_check.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -29,8 +29,8 @@ std::string how_it_ended(const WorkerProcess::Reply& reply) {
 
 }  // namespace
 
-void require_startable_worker(WorkerPool& pool) {
-  const std::string exe = default_worker_executable();
+void require_startable_worker(WorkerPool& pool, const std::string& executable) {
+  const std::string exe = executable.empty() ? default_worker_executable() : executable;
   const char* from_env = std::getenv("EVOJIT_WORKER");
   const std::string hint = from_env && *from_env
                                ? "EVOJIT_WORKER names it; point it at a built evojit-worker"

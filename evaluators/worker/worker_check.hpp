@@ -11,6 +11,7 @@ namespace evojit {
 
 // Throws InputError naming the worker executable (or the scratch directory) and how
 // it failed. The worker that answered stays alive in the pool for the run.
-void require_startable_worker(WorkerPool& pool);
+// `executable` names the pool's worker binary in the message (empty: the CPU worker's).
+void require_startable_worker(WorkerPool& pool, const std::string& executable = {});
 
 }  // namespace evojit
