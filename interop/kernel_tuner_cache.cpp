@@ -14,6 +14,7 @@
 #include "support/files.hpp"
 #include "support/hash.hpp"
 #include "support/json_pointer.hpp"
+#include "support/value_json.hpp"
 
 namespace evojit {
 namespace {
@@ -158,18 +159,6 @@ std::string string_or(const json& doc, const char* key, const char* fallback,
   return it->get<std::string>();
 }
 
-std::optional<Value> to_value(const json& j) {
-  if (j.is_boolean()) return Value{j.get<bool>()};
-  // Above int64: read as the nearest double rather than wrapped to a negative integer.
-  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
-    return Value{j.get<double>()};
-  }
-  if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
-  if (j.is_number_float()) return Value{j.get<double>()};
-  if (j.is_string()) return Value{j.get<std::string>()};
-  return std::nullopt;
-}
-
 std::optional<double> as_number(const Value& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&v)) return *d;
@@ -274,7 +263,7 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
     }
     std::vector<Value> values;
     for (std::size_t i = 0; i < list->size(); ++i) {
-      auto v = to_value((*list)[i]);
+      auto v = json_to_value((*list)[i]);
       if (!v) {
         throw_input_error("expected a number, string or boolean",
                           where + "#" + pointer + "/" + std::to_string(i));
@@ -300,7 +289,7 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
     if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
     for (std::size_t k = 0; k < nkeys; ++k) {
       const json& field = require(e, c.keys_[k].c_str(), where, pointer);
-      auto v = to_value(field);
+      auto v = json_to_value(field);
       std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
       if (!index) {
         throw_input_error("value " + field.dump() + " is not in tune_params",

@@ -35,9 +35,8 @@ using nlohmann::json;
 
 class WorkerService {
  public:
-  explicit WorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
-    register_builtin_tasks(tasks_);
-  }
+  WorkerService(const TaskRegistry& tasks, std::size_t max_kernels)
+      : max_kernels_(max_kernels), tasks_(tasks) {}
 
   json handle(const json& request) {
     const std::string op = request.value("op", "");
@@ -186,7 +185,7 @@ class WorkerService {
   }
 
   std::size_t max_kernels_;
-  TaskRegistry tasks_;
+  const TaskRegistry& tasks_;
   json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
   std::unique_ptr<CpuJit> jit_;
   std::unordered_map<std::uint64_t, KernelEntry> kernels_;
@@ -207,13 +206,13 @@ static void watch_for_orphaning(pid_t driver) {
   }).detach();
 }
 
-int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup, const TaskRegistry& tasks) {
   install_out_of_memory_classifier();
   // Past RLIMIT_FSIZE a write fails with EFBIG rather than killing the worker.
   std::signal(SIGXFSZ, SIG_IGN);
   if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
   LineChannel channel(in_fd, out_fd);
-  WorkerService service(setup.max_kernels);
+  WorkerService service(tasks, setup.max_kernels);
   if (setup.sandbox) {
     try {
       service.warm_up();
