@@ -195,8 +195,10 @@ class DocumentReader {
 std::vector<std::uint32_t> key_order(const std::vector<RawEntry>& entries) {
   std::vector<std::uint32_t> order(entries.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return entries[a].key < entries[b].key;
+  // By key, then by position: a stable order without std::stable_sort's buffer.
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const int c = entries[a].key.compare(entries[b].key);
+    return c < 0 || (c == 0 && a < b);
   });
   std::size_t kept = 0;
   for (std::size_t i = 0; i < order.size(); ++i) {
