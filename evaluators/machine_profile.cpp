@@ -16,6 +16,7 @@
 #include "support/error.hpp"
 #include "support/files.hpp"
 #include "support/hash.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
 namespace {
@@ -27,13 +28,6 @@ std::string read_first_line(const std::string& path) {
   std::string line;
   std::getline(in, line);
   return line;
-}
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
 }
 
 double series_peak(const std::vector<double>& v) {
@@ -362,7 +356,7 @@ MachineProfile measure_machine_profile(WorkerPool& pool, const ProfileMeasureOpt
   p.bandwidth_bytes_per_s = measured.bandwidth_bytes_per_s;
   p.flops_per_s = measured.flops_per_s;
   p.levels = levels_from_json(json{{"levels", measured.levels}}, "the worker's roofline reply");
-  p.measured_at = utc_now();
+  p.measured_at = iso8601_now();
   p.measurement.busy = machine_is_busy(p.measurement.load_before, cores);
   if (p.measurement.busy) {
     p.measurement.warnings.push_back(

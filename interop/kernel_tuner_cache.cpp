@@ -1,7 +1,6 @@
 #include "interop/kernel_tuner_cache.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -9,18 +8,23 @@
 #include <zlib.h>
 #include <nlohmann/json.hpp>
 
+#include "interop/kernel_tuner_cache_document.hpp"
 #include "interop/kernel_tuner_cache_entry.hpp"
 #include "support/error.hpp"
 #include "support/files.hpp"
 #include "support/hash.hpp"
 #include "support/json_pointer.hpp"
+#include "support/value_json.hpp"
 
 namespace evojit {
 namespace {
 
 using json = nlohmann::json;
+using kernel_tuner_cache::CacheDocument;
 using kernel_tuner_cache::EntryTables;
 using kernel_tuner_cache::parse_entry;
+using kernel_tuner_cache::RawEntry;
+using kernel_tuner_cache::read_cache_document;
 using kernel_tuner_cache::require;
 
 // Dense lookup tables up to this many Cartesian points (4 bytes each).
@@ -68,84 +72,6 @@ std::string read_file_text(const std::filesystem::path& file) {
   return text;
 }
 
-// Python's json module writes the non-standard tokens NaN, Infinity and -Infinity
-// (a metric that divided by zero); outside strings they become null, which the
-// entry reader treats as an absent value.
-std::string without_python_non_finite(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < text.size()) {
-        out += text[++i];
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (text.compare(i, 3, "NaN") == 0) {
-      out += "null";
-      i += 2;
-      continue;
-    } else if (text.compare(i, 8, "Infinity") == 0) {
-      out += "null";
-      i += 7;
-      continue;
-    } else if (text.compare(i, 9, "-Infinity") == 0) {
-      out += "null";
-      i += 8;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-// Kernel Tuner appends one entry per line and closes the object at the end; a run that
-// was killed leaves "...},\n" or "...}\n" without the closing "}}". Returns the parsed
-// document, trying the text as is first and then the repairs.
-json parse_with_repair(std::string_view original, const std::string& where, bool& repaired) {
-  std::string sanitized;
-  std::string_view text = original;
-  if (original.find("NaN") != std::string_view::npos ||
-      original.find("Infinity") != std::string_view::npos) {
-    sanitized = without_python_non_finite(original);
-    text = sanitized;
-  }
-  try {
-    repaired = false;
-    return json::parse(text);
-  } catch (const json::exception& first) {  // parse_error, or out_of_range for 1e400
-    std::string base(text);
-    while (!base.empty() &&
-           (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ',')) {
-      base.pop_back();
-    }
-    std::vector<std::string> attempts;
-    if (!base.empty() && base.back() == '}') {
-      attempts.push_back(base + "}");
-      attempts.push_back(base + "}}");
-    }
-    // Cut after the last complete entry ("},") when the text ends inside one.
-    std::size_t cut = base.rfind("},");
-    if (cut != std::string::npos) attempts.push_back(base.substr(0, cut + 1) + "}}");
-    for (const std::string& attempt : attempts) {
-      json doc = json::parse(attempt, nullptr, false);
-      if (!doc.is_discarded() && doc.is_object() && doc.contains("cache")) {
-        repaired = true;
-        return doc;
-      }
-    }
-    throw InputError("not a JSON document: " + std::string(first.what()), where,
-                     "expected a Kernel Tuner cache file (.json or .json.gz)");
-  }
-}
-
 // An optional string member; any other type is an error naming its pointer.
 std::string string_or(const json& doc, const char* key, const char* fallback,
                       const std::string& where) {
@@ -156,18 +82,6 @@ std::string string_or(const json& doc, const char* key, const char* fallback,
                       where + "#/" + key);
   }
   return it->get<std::string>();
-}
-
-std::optional<Value> to_value(const json& j) {
-  if (j.is_boolean()) return Value{j.get<bool>()};
-  // Above int64: read as the nearest double rather than wrapped to a negative integer.
-  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
-    return Value{j.get<double>()};
-  }
-  if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
-  if (j.is_number_float()) return Value{j.get<double>()};
-  if (j.is_string()) return Value{j.get<std::string>()};
-  return std::nullopt;
 }
 
 std::optional<double> as_number(const Value& v) {
@@ -217,8 +131,9 @@ KernelTunerCache KernelTunerCache::load(const std::filesystem::path& file) {
 KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::string& where) {
   KernelTunerCache c;
   c.source_ = where;
-  json doc = parse_with_repair(text, where, c.repaired_);
-  if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
+  CacheDocument document = read_cache_document(text, where, c.repaired_);
+  if (!document.is_object) throw_input_error("expected a JSON object", where + "#");
+  const json& doc = document.header;
 
   c.device_name_ = string_or(doc, "device_name", "", where);
   c.kernel_name_ = string_or(doc, "kernel_name", "", where);
@@ -274,7 +189,7 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
     }
     std::vector<Value> values;
     for (std::size_t i = 0; i < list->size(); ++i) {
-      auto v = to_value((*list)[i]);
+      auto v = json_to_value((*list)[i]);
       if (!v) {
         throw_input_error("expected a number, string or boolean",
                           where + "#" + pointer + "/" + std::to_string(i));
@@ -287,20 +202,22 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
 
   const json& cache = require(doc, "cache", where, "");
   if (!cache.is_object()) throw_input_error("expected an object", where + "#/cache");
+  const std::size_t count = document.order.size();
   const std::size_t nkeys = c.keys_.size();
-  c.entries_.reserve(cache.size());
-  c.indices_.reserve(cache.size() * nkeys);
-  c.times_offset_.reserve(cache.size() + 1);
-  c.metrics_offset_.reserve(cache.size() + 1);
+  c.entries_.reserve(count);
+  c.indices_.reserve(count * nkeys);
+  c.times_offset_.reserve(count + 1);
+  c.metrics_offset_.reserve(count + 1);
   std::unordered_map<std::string, std::uint32_t> metric_index;
   EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
-  for (auto it = cache.begin(); it != cache.end(); ++it) {
-    std::string pointer = "/cache/" + pointer_token(it.key());
-    const json& e = it.value();
-    if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
+  for (const std::uint32_t position : document.order) {
+    const RawEntry& raw = document.entries[position];
+    std::string pointer = "/cache/" + pointer_token(raw.key);
+    if (!raw.is_object) throw_input_error("expected an object", where + "#" + pointer);
+    const kernel_tuner_cache::EntryFields& e = raw.fields;
     for (std::size_t k = 0; k < nkeys; ++k) {
       const json& field = require(e, c.keys_[k].c_str(), where, pointer);
-      auto v = to_value(field);
+      auto v = json_to_value(field);
       std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
       if (!index) {
         throw_input_error("value " + field.dump() + " is not in tune_params",

@@ -12,10 +12,10 @@ namespace {
 
 using json = nlohmann::json;
 
-double number_or_zero(const json& entry, const char* key) {
-  auto it = entry.find(key);
-  if (it == entry.end() || !it->is_number()) return 0.0;
-  return it->get<double>();
+double number_or_zero(const EntryFields& entry, const char* key) {
+  const json* v = entry.find(key);
+  if (v == nullptr || !v->is_number()) return 0.0;
+  return v->get<double>();
 }
 
 std::optional<CacheOutcome> failure_of(const json& v) {
@@ -40,17 +40,51 @@ bool is_bookkeeping(const std::string& field) {
 
 }  // namespace
 
+void EntryFields::finish() {
+  // Insertion sort: an entry has a dozen fields, and this allocates nothing (it runs
+  // once per entry, 10^5 times for a large cache). Stable, so the last of equal names
+  // stays last.
+  for (std::size_t i = 1; i < members.size(); ++i) {
+    for (std::size_t j = i; j > 0 && members[j].first < members[j - 1].first; --j) {
+      std::swap(members[j], members[j - 1]);
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;
+    if (kept != i) members[kept] = std::move(members[i]);
+    ++kept;
+  }
+  members.resize(kept);
+}
+
+const json* EntryFields::find(std::string_view name) const {
+  auto it = std::lower_bound(members.begin(), members.end(), name,
+                             [](const auto& m, std::string_view n) { return m.first < n; });
+  return it != members.end() && it->first == name ? &it->second : nullptr;
+}
+
+[[noreturn]] static void throw_missing(const char* key, const std::string& where,
+                                       const std::string& pointer) {
+  throw_input_error(std::string("missing \"") + key + "\"", where + "#" + pointer,
+                    "not a Kernel Tuner cache file?");
+}
+
 const json& require(const json& object, const char* key, const std::string& where,
                     const std::string& pointer) {
   auto it = object.find(key);
-  if (it == object.end()) {
-    throw_input_error(std::string("missing \"") + key + "\"", where + "#" + pointer,
-                      "not a Kernel Tuner cache file?");
-  }
+  if (it == object.end()) throw_missing(key, where, pointer);
   return *it;
 }
 
-CacheEntry parse_entry(const json& e, const std::string& where, const std::string& pointer,
+const json& require(const EntryFields& entry, const char* key, const std::string& where,
+                    const std::string& pointer) {
+  const json* v = entry.find(key);
+  if (v == nullptr) throw_missing(key, where, pointer);
+  return *v;
+}
+
+CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std::string& pointer,
                        const std::string& objective, EntryTables& tables) {
   CacheEntry out;
   const json& time = require(e, "time", where, pointer);
@@ -58,7 +92,9 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
   // string (the objective's field, "time", or "__error__").
   std::optional<CacheOutcome> failed = failure_of(time);
   if (!failed) {
-    for (auto it = e.begin(); it != e.end() && !failed; ++it) failed = failure_of(it.value());
+    for (auto it = e.members.begin(); it != e.members.end() && !failed; ++it) {
+      failed = failure_of(it->second);
+    }
   }
   if (failed) {
     out.outcome = *failed;
@@ -74,8 +110,8 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
                         where + "#" + pointer + "/time");
     }
     out.min_ms = out.time_ms;
-    auto times = e.find("times");
-    if (times != e.end() && times->is_array() && !times->empty()) {
+    const json* times = e.find("times");
+    if (times != nullptr && times->is_array() && !times->empty()) {
       double sum = 0.0, sum2 = 0.0, lo = std::numeric_limits<double>::infinity();
       std::size_t n = 0;
       for (std::size_t i = 0; i < times->size(); ++i) {
@@ -110,20 +146,19 @@ CacheEntry parse_entry(const json& e, const std::string& where, const std::strin
   out.framework_ms = number_or_zero(e, "framework_time");
   out.objective_value = std::numeric_limits<double>::quiet_NaN();
   if (out.outcome == CacheOutcome::ok) {
-    auto it = objective == "time" ? e.end() : e.find(objective);
     if (objective == "time") {
       out.objective_value = out.time_ms;
-    } else if (it != e.end() && it->is_number()) {
-      out.objective_value = it->get<double>();
+    } else if (const json* v = e.find(objective); v != nullptr && v->is_number()) {
+      out.objective_value = v->get<double>();
     }
   }
-  for (auto it = e.begin(); it != e.end(); ++it) {
-    if (!it.value().is_number() || is_bookkeeping(it.key())) continue;
-    if (std::find(tables.keys.begin(), tables.keys.end(), it.key()) != tables.keys.end()) continue;
+  for (const auto& [name, value] : e.members) {
+    if (!value.is_number() || is_bookkeeping(name)) continue;
+    if (std::find(tables.keys.begin(), tables.keys.end(), name) != tables.keys.end()) continue;
     auto [slot, added] = tables.metric_index.try_emplace(
-        it.key(), static_cast<std::uint32_t>(tables.metric_names.size()));
-    if (added) tables.metric_names.push_back(it.key());
-    tables.metrics.push_back({slot->second, it.value().get<double>()});
+        name, static_cast<std::uint32_t>(tables.metric_names.size()));
+    if (added) tables.metric_names.push_back(name);
+    tables.metrics.push_back({slot->second, value.get<double>()});
   }
   return out;
 }

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,9 +17,21 @@
 
 namespace evojit::kernel_tuner_cache {
 
+// The fields of one cache entry, sorted by name with each name once (a name written
+// twice keeps its last value), as a JSON object would hold them; no tree per entry.
+struct EntryFields {
+  std::vector<std::pair<std::string, nlohmann::json>> members;
+
+  // Sorts `members` by name and drops all but the last of equal names.
+  void finish();
+  const nlohmann::json* find(std::string_view name) const;
+};
+
 // The member `key` of `object`; InputError at where#pointer when it is missing.
 const nlohmann::json& require(const nlohmann::json& object, const char* key,
                               const std::string& where, const std::string& pointer);
+const nlohmann::json& require(const EntryFields& entry, const char* key, const std::string& where,
+                              const std::string& pointer);
 
 // What parse_entry adds to the cache's flat per-entry tables.
 struct EntryTables {
@@ -30,8 +44,7 @@ struct EntryTables {
 
 // Entry `e` (at where#pointer) of a cache whose first objective is `objective`.
 // Throws InputError naming the pointer of what is wrong.
-CacheEntry parse_entry(const nlohmann::json& e, const std::string& where,
-                       const std::string& pointer, const std::string& objective,
-                       EntryTables& tables);
+CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std::string& pointer,
+                       const std::string& objective, EntryTables& tables);
 
 }  // namespace evojit::kernel_tuner_cache

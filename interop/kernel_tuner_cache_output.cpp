@@ -6,6 +6,7 @@
 
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
 namespace {

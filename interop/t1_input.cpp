@@ -10,13 +10,13 @@
 #include "support/error.hpp"
 #include "support/expression/expression.hpp"
 #include "support/files.hpp"
+#include "support/value_json.hpp"
 
 namespace evojit {
 namespace {
 
 using json = nlohmann::json;
 using t1::coerce;
-using t1::json_to_value;
 using t1::ListError;
 
 std::string at(const std::string& where, const std::string& pointer) {

@@ -16,8 +16,6 @@
 namespace evojit::t1 {
 namespace {
 
-using json = nlohmann::json;
-
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // The Values of a T1 parameter as Kernel Tuner reads them (it eval()s the string):
@@ -332,18 +330,6 @@ class PythonValues {
 
 std::vector<Value> parse_python_list(std::string_view text) {
   return PythonValues(text, 0).parse_all();
-}
-
-std::optional<Value> json_to_value(const json& j) {
-  if (j.is_boolean()) return Value{j.get<bool>()};
-  // Above int64: read as the nearest double rather than wrapped to a negative integer.
-  if (j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t{INT64_MAX}) {
-    return Value{j.get<double>()};
-  }
-  if (j.is_number_integer()) return Value{j.get<std::int64_t>()};
-  if (j.is_number_float()) return Value{j.get<double>()};
-  if (j.is_string()) return Value{j.get<std::string>()};
-  return std::nullopt;
 }
 
 // Coerces a value to the parameter's declared Type; nullopt when it cannot be.

@@ -2,9 +2,9 @@
 // values, from the Python expression a T1 file writes as a string, as Kernel Tuner
 // eval()s it ("[16, 32]", tuples, "range(1, 9)", "list(range(1, 9))",
 // "[128+64*i for i in range(15)]", "[2**i for i in range(10) if i % 2 == 0]") or
-// from a JSON array, and their coercion to the parameter's declared Type. Linear in
-// the length of the text (10^6 values parse in well under a second). Not part of
-// the public API.
+// from a JSON array (each element by json_to_value, support/value_json.hpp), and their
+// coercion to the parameter's declared Type. Linear in the length of the text (10^6
+// values parse in well under a second). Not part of the public API.
 #pragma once
 
 #include <cstddef>
@@ -12,8 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/value.hpp"
 
@@ -26,9 +24,6 @@ struct ListError {
 
 // Evaluates the Values expression to its list; throws ListError (with the column).
 std::vector<Value> parse_python_list(std::string_view text);
-
-// A JSON number, string or boolean as a Value; nullopt for anything else.
-std::optional<Value> json_to_value(const nlohmann::json& j);
 
 // Coerces a value to the parameter's declared Type; nullopt when it cannot be.
 // `type` is "int", "float", "bool", "string" or empty (keep as is).

@@ -1,12 +1,10 @@
 #include "interop/t4_output.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
 namespace {
@@ -22,20 +20,6 @@ json measurement(const std::string& name, double value, const char* unit) {
 }
 
 }  // namespace
-
-std::string iso8601_now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[96];
-  std::snprintf(out, sizeof out, "%s.%06lld+00:00", buffer, static_cast<long long>(micros.count()));
-  return out;
-}
 
 std::string t4_invalidity(const Evaluation& e) {
   switch (e.status) {

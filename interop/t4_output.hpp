@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluators/evaluation.hpp"
+#include "support/time.hpp"  // T4Record::timestamp is iso8601_now()
 #include "support/value.hpp"
 
 namespace evojit {
@@ -76,8 +77,5 @@ void write_t4(const std::filesystem::path& file, const std::vector<T4Record>& re
 // How many records ended in each status ({"ok": 12, "compile_error": 3}): summary.json
 // carries it so that a report need not read the whole journal back.
 nlohmann::json status_counts(const std::vector<T4Record>& records);
-
-// Now, as "2024-05-01T12:00:00.123456+00:00" (UTC).
-std::string iso8601_now();
 
 }  // namespace evojit

@@ -1,10 +1,7 @@
 #include "kernels/task_registry.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
 
-#include "kernels/fault_injection.hpp"
 #include "kernels/heat2d.hpp"
 #include "kernels/triad.hpp"
 #include "support/error.hpp"
@@ -47,10 +44,6 @@ std::vector<std::string> TaskRegistry::names() const {
 void register_builtin_tasks(TaskRegistry& registry) {
   registry.add(make_triad_task());
   registry.add(make_heat2d_task());
-  const char* test_tasks = std::getenv("EVOJIT_ENABLE_TEST_TASKS");
-  if (test_tasks && std::strcmp(test_tasks, "1") == 0) register_test_tasks(registry);
 }
-
-void register_test_tasks(TaskRegistry& registry) { registry.add(make_fault_injection_task()); }
 
 }  // namespace evojit

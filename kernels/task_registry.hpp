@@ -22,10 +22,8 @@ class TaskRegistry {
   std::vector<std::unique_ptr<Task>> tasks_;
 };
 
-// The built-in tasks; also the test-only tasks when EVOJIT_ENABLE_TEST_TASKS=1 is set
-// in the environment (driver and workers inherit it alike).
+// The built-in tasks, the only ones the shipped evojit and evojit-worker know. Tasks
+// that misbehave on purpose live in the test tree (tests/kernels/fault_tasks.hpp).
 void register_builtin_tasks(TaskRegistry& registry);
-// Tests only: tasks that misbehave on purpose (kernels/fault_injection.hpp).
-void register_test_tasks(TaskRegistry& registry);
 
 }  // namespace evojit

@@ -12,6 +12,7 @@
 #include "runs/run_validation.hpp"
 #include "runs/stop_request.hpp"
 #include "support/error.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
 namespace {

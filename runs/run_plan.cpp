@@ -8,18 +8,9 @@
 #include "runs/run_validation.hpp"
 #include "runs/space_check.hpp"
 #include "support/error.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
-namespace {
-
-std::string utc_stamp() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
-  return text;
-}
-
-}  // namespace
 
 ParameterSpace restrict_space(const ParameterSpace& space,
                               const std::vector<std::string>& overrides,
@@ -123,7 +114,7 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
   const std::string name =
       plan.backend->traits().deterministic
           ? spec.backend + "-" + task.name() + "-" + spec.strategy + "-" + std::to_string(spec.seed)
-          : task.name() + "-" + spec.strategy + "-" + utc_stamp();
+          : task.name() + "-" + spec.strategy + "-" + utc_now("%Y%m%d-%H%M%S");
   plan.out_dir = spec.out_dir.empty() ? std::filesystem::path("runs") / name : spec.out_dir;
   if (fresh_directory) require_fresh_directory(plan.out_dir);
   return plan;

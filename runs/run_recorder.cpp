@@ -8,15 +8,13 @@
 #include "runs/journal_record.hpp"
 #include "runs/run_identity.hpp"
 #include "support/error.hpp"
+#include "support/value_json.hpp"
 
 namespace evojit {
 namespace {
 
 Value value_from_json(const nlohmann::json& j, const std::string& where) {
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_number_integer()) return j.get<std::int64_t>();
-  if (j.is_number_float()) return j.get<double>();
-  if (j.is_string()) return j.get<std::string>();
+  if (auto v = json_to_value(j)) return *v;
   throw_input_error("corrupt journal record: a parameter value is " + j.dump(), where);
 }
 

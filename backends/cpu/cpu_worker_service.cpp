@@ -34,9 +34,8 @@ using nlohmann::json;
 
 class CpuWorkerService final : public WorkerService {
  public:
-  explicit CpuWorkerService(std::size_t max_kernels) : max_kernels_(max_kernels) {
-    register_builtin_tasks(tasks_);
-  }
+  CpuWorkerService(const TaskRegistry& tasks, std::size_t max_kernels)
+      : max_kernels_(max_kernels), tasks_(tasks) {}
 
   // Everything that reads files happens here, before the sandbox closes them off:
   // the JIT's setup (clang's driver probes the filesystem), a first compile, and
@@ -174,7 +173,7 @@ class CpuWorkerService final : public WorkerService {
   }
 
   std::size_t max_kernels_;
-  TaskRegistry tasks_;
+  const TaskRegistry& tasks_;
   json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
   std::unique_ptr<CpuJit> jit_;
   std::unordered_map<std::uint64_t, KernelEntry> kernels_;
@@ -195,12 +194,12 @@ static void watch_for_orphaning(pid_t driver) {
   }).detach();
 }
 
-int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup) {
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup, const TaskRegistry& tasks) {
   install_out_of_memory_classifier();
   // Past RLIMIT_FSIZE a write fails with EFBIG rather than killing the worker.
   std::signal(SIGXFSZ, SIG_IGN);
   if (!setup.scratch_dir.empty() && ::chdir(setup.scratch_dir.c_str()) != 0) return 3;
-  CpuWorkerService service(setup.max_kernels);
+  CpuWorkerService service(tasks, setup.max_kernels);
   if (setup.sandbox) {
     try {
       service.warm_up();

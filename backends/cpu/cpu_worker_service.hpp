@@ -31,7 +31,11 @@ struct WorkerSetup {
   std::size_t max_kernels = 64;         // kernels its JIT keeps linked
 };
 
-// Serves requests until the input closes. Returns the process exit code.
-int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup = {});
+class TaskRegistry;
+
+// Serves requests until the input closes, running kernels of the tasks in `tasks`
+// (the built-in ones in evojit-worker; the test worker adds its own). Returns the
+// process exit code.
+int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup, const TaskRegistry& tasks);
 
 }  // namespace evojit

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <fstream>
 
 #include "backends/cuda/cuda_backend.hpp"
@@ -11,18 +10,12 @@
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
 #include "support/files.hpp"
+#include "support/time.hpp"
 
 namespace evojit {
 namespace {
 
 using nlohmann::json;
-
-std::string now_iso8601() {
-  const std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
 
 }  // namespace
 
@@ -86,7 +79,7 @@ GpuProfile measure_gpu_profile(int device, std::size_t buffer_bytes) {
       static_cast<double>(measured.buffer_bytes ? measured.buffer_bytes : buffer_bytes);
   dram.bandwidth_bytes_per_s = p.bandwidth_bytes_per_s;
   p.levels = {dram};
-  p.measured_at = now_iso8601();
+  p.measured_at = iso8601_now();
   p.source = "measured";
   return g;
 }

@@ -89,6 +89,22 @@ TEST_F(CliTest, TasksListsBothTasks) {
   EXPECT_NE(r.output.find("one-plus-one"), std::string::npos);
 }
 
+// The fault-injection task lives in the test tree: the shipped binary knows nothing of
+// it, even with the environment variable that used to enable it.
+TEST_F(CliTest, TheShippedBinaryHasNoTestTasks) {
+  ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);  // the evojit process inherits it
+  const Result listed = run_cli("tasks");
+  const Result run = run_cli("run --task fault_injection --budget 1 --out " +
+                             (dir_ / "run").string() + " " + common());
+  ::unsetenv("EVOJIT_ENABLE_TEST_TASKS");
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("triad"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find("fault"), std::string::npos) << listed.output;
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("unknown task 'fault_injection'"), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(dir_ / "run"));
+}
+
 // Every bad input: exit code 2, one clear message, nothing written.
 struct BadInput {
   const char* name;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "support/time.hpp"
+
 namespace evojit {
 namespace {
 
@@ -109,6 +111,8 @@ TEST(ProfileCheck, HoldsWithinToleranceAndNotBeyond) {
 TEST(ProfileAge, SaysHowLongAgo) {
   EXPECT_EQ(age_text("not a time"), "at an unknown time");
   EXPECT_NE(age_text("2020-01-01T00:00:00Z").find("days ago"), std::string::npos);
+  // A profile measured now carries iso8601_now()'s stamp (microseconds, +00:00).
+  EXPECT_NE(age_text(iso8601_now()).find(" s ago"), std::string::npos) << iso8601_now();
 }
 
 }  // namespace

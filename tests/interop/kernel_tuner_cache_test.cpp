@@ -348,6 +348,57 @@ TEST(KernelTunerCacheFormats, AnObjectiveOfTheWrongTypeNamesItsPointer) {
                InputError);
 }
 
+// The reader streams the "cache" object (it never becomes one JSON tree), yet keeps
+// what a JSON object holds: entries in key order, a key written twice keeping its last
+// value (entries, fields, top-level members), wherever "cache" sits in the file.
+TEST(KernelTunerCache, TheStreamedCacheReadsAsTheJsonObjectItWrites) {
+  const KernelTunerCache c = KernelTunerCache::parse(
+      R"({"cache": {
+        "2,8": {"a": 2, "b": 8, "time": 9.0, "times": [9.0], "observed": {"x": [1, 2]}},
+        "1,16": {"a": 1, "b": 16, "time": 4.0, "registers": 40, "time": 3.0},
+        "1,8": {"a": 1, "b": 8, "time": 2.0, "times": [1.0, 3.0], "GFLOP/s": 7.5},
+        "2,8": {"a": 2, "b": 8, "time": 5.0, "times": [4.0, 6.0], "registers": 32}},
+      "tune_params_keys": ["a", "b"], "tune_params": {"a": [1, 2], "b": [8, 16]},
+      "objective": "GFLOP/s", "device_name": "first", "device_name": "last"})",
+      "streamed.json");
+  EXPECT_EQ(c.device_name(), "last");
+  EXPECT_EQ(c.objective(), "GFLOP/s");
+  ASSERT_EQ(c.size(), 3u);  // "2,8" once
+  // Key order: "1,16" < "1,8" < "2,8".
+  EXPECT_EQ(c.entry_index(0)[0], 0u);
+  EXPECT_EQ(c.entry_index(0)[1], 1u);
+  EXPECT_EQ(c.entry(0).time_ms, 3.0);  // its second "time"
+  EXPECT_EQ(c.entry(1).time_ms, 2.0);
+  EXPECT_EQ(c.entry(1).objective_value, 7.5);
+  EXPECT_EQ(c.entry(1).repetitions, 2u);
+  const auto last = c.find(index_of(c, {2, 8}));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(*last, 2u);
+  EXPECT_EQ(c.entry(*last).time_ms, 5.0);  // the entry written last
+  ASSERT_EQ(c.times(*last).size(), 2u);
+  EXPECT_EQ(c.times(*last)[1], 6.0);
+  // Metric names in the order the sorted entries first show them.
+  EXPECT_EQ(c.metric_names(), (std::vector<std::string>{"registers", "GFLOP/s"}));
+  ASSERT_EQ(c.metrics(*last).size(), 1u);
+  EXPECT_EQ(c.metrics(*last)[0].value, 32.0);
+  // A "cache" written twice keeps the last one; one that is not an object is refused.
+  const KernelTunerCache twice = KernelTunerCache::parse(
+      R"({"tune_params_keys": ["a"], "tune_params": {"a": [1, 2]},
+      "cache": {"1": {"a": 1, "time": 1.0}, "2": {"a": 2, "time": 2.0}},
+      "cache": {"2": {"a": 2, "time": 4.0}}})",
+      "twice.json");
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_EQ(twice.entry(0).time_ms, 4.0);
+  try {
+    KernelTunerCache::parse(R"({"tune_params_keys": ["a"], "tune_params": {"a": [1]},
+        "cache": {"1": {"a": 1, "time": 1.0}}, "cache": [1]})",
+                            "array.json");
+    ADD_FAILURE() << "a cache that is an array was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "array.json#/cache") << e.what();
+  }
+}
+
 TEST(KernelTunerCache, AGzipBombStopsAtTheDecompressionCap) {
   // 3 MiB of blanks inside a valid cache: a few KiB compressed. With a 1 MiB cap (the
   // default is 512 MiB, what a 1 MB bomb of zeros would otherwise exceed sixfold) it

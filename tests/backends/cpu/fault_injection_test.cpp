@@ -16,11 +16,11 @@
 
 #include "backends/cpu/cpu_evaluator.hpp"
 #include "evaluators/fitness.hpp"
-#include "kernels/fault_injection.hpp"
 #include "kernels/task_registry.hpp"
 #include "search/evolve.hpp"
 #include "search/random_search.hpp"
 #include "support/rng.hpp"
+#include "tests/kernels/fault_tasks.hpp"
 
 namespace evojit {
 namespace {
@@ -47,9 +47,9 @@ Expected expected_for(const std::string& fault) {
 }
 
 TEST(FaultInjection, TwoHundredEvaluationRunFinishesWithEveryFailureInItsClass) {
-  ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
   TaskRegistry tasks;
   register_builtin_tasks(tasks);
+  register_fault_tasks(tasks);  // the workers (evojit-test-worker) know them too
   const Task& task = tasks.get(kFaultInjectionTaskName);
 
   WorkerOptions worker_options;
@@ -119,9 +119,9 @@ namespace evojit {
 namespace {
 
 TEST(FaultInjection, AnEvaluationLostToAWorkerKilledFromOutsideIsRetriedOnce) {
-  ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
   TaskRegistry tasks;
   register_builtin_tasks(tasks);
+  register_fault_tasks(tasks);  // the workers (evojit-test-worker) know them too
   const Task& task = tasks.get(kFaultInjectionTaskName);
   WorkerPool pool(1);
   {

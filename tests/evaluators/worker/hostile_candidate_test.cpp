@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluators/worker/worker_pool.hpp"
-#include "kernels/fault_injection.hpp"
+#include "tests/kernels/fault_tasks.hpp"
 
 namespace evojit {
 namespace {
@@ -51,7 +51,6 @@ class Listener {
 class HostileCandidate : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
     escape_path_ =
         std::filesystem::temp_directory_path() / ("evojit-escape-" + std::to_string(::getpid()));
     std::filesystem::remove(escape_path_);

@@ -22,8 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluators/worker/worker_pool.hpp"
-#include "kernels/fault_injection.hpp"
 #include "kernels/kernel_abi.hpp"
+#include "tests/kernels/fault_tasks.hpp"
 
 namespace evojit {
 namespace {
@@ -199,7 +199,6 @@ extern "C" void evojit_kernel(const evojit_args* args) {
 class Sandbox : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1);
     leak_path_ =
         std::filesystem::temp_directory_path() / ("evojit-leak-" + std::to_string(::getpid()));
     std::ofstream(leak_path_) << kLeakMarker;

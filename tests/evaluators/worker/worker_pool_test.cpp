@@ -18,8 +18,8 @@
 #include "evaluators/worker/worker_failure.hpp"
 #include "evaluators/worker/worker_limits.hpp"
 #include "evaluators/worker/worker_pool.hpp"
-#include "kernels/fault_injection.hpp"
 #include "kernels/task_registry.hpp"
+#include "tests/kernels/fault_tasks.hpp"
 
 namespace evojit {
 namespace {
@@ -35,9 +35,6 @@ std::string fault_source(const std::string& fault) {
 
 class WorkerPoolTest : public ::testing::Test {
  protected:
-  // Workers register the fault task only when told to; they inherit our environment.
-  void SetUp() override { ::setenv("EVOJIT_ENABLE_TEST_TASKS", "1", 1); }
-
   static Reply compile_and_run(WorkerProcess& worker, const std::string& fault,
                                milliseconds run_timeout) {
     const Reply compiled =

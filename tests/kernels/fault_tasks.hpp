@@ -1,5 +1,8 @@
-// The fault-injection task, for tests only: registered (in the driver and in every
-// worker) only when EVOJIT_ENABLE_TEST_TASKS=1 is set (register_test_tasks).
+// The fault-injection task, for tests only. It lives in the test tree (library
+// evojit_test_tasks) so the shipped evojit and evojit-worker cannot run it; tests that
+// use it register it in their driver-side TaskRegistry (register_fault_tasks) and
+// run their candidates in evojit-test-worker (tests/backends/cpu/test_worker_main.cpp),
+// which knows the built-in tasks and this one.
 //
 // out[i] = 2 * in[i] + 1, unless the FAULT parameter makes the kernel misbehave:
 // segfault, abort, loop_forever, divide_by_zero (a real integer trap: SIGFPE),
@@ -21,6 +24,7 @@
 #include <memory>
 
 #include "kernels/task.hpp"
+#include "kernels/task_registry.hpp"
 
 namespace evojit {
 
@@ -37,5 +41,8 @@ enum FaultReportSlot {
 };
 
 std::unique_ptr<Task> make_fault_injection_task();
+
+// Adds the test-only tasks (today the fault-injection task) to `registry`.
+void register_fault_tasks(TaskRegistry& registry);
 
 }  // namespace evojit

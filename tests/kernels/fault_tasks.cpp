@@ -1,4 +1,4 @@
-#include "kernels/fault_injection.hpp"
+#include "tests/kernels/fault_tasks.hpp"
 
 #include <cmath>
 #include <limits>
@@ -238,5 +238,7 @@ class FaultInjectionTask final : public Task {
 }  // namespace
 
 std::unique_ptr<Task> make_fault_injection_task() { return std::make_unique<FaultInjectionTask>(); }
+
+void register_fault_tasks(TaskRegistry& registry) { registry.add(make_fault_injection_task()); }
 
 }  // namespace evojit
