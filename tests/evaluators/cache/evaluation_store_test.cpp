@@ -287,6 +287,39 @@ TEST_F(EvaluationStoreTest, DamagedDatabaseIsSetAside) {
   EXPECT_TRUE(store->lookup(scope(), "code", 1));
 }
 
+// Runs `sql` on the store's file through a connection of its own (another program).
+void tamper(const fs::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST_F(EvaluationStoreTest, UnreadableEntryIsAMissAndIsReplaced) {
+  auto store = open();
+  store->store(scope(), "code", 1, measured(1e-3));
+  tamper(path_, "UPDATE evaluations SET evaluation = '{\"status\": \"exploded\"'");
+  EXPECT_FALSE(store->lookup(scope(), "code", 1));
+  tamper(path_, "UPDATE evaluations SET evaluation = '{\"status\": \"exploded\"}'");
+  EXPECT_FALSE(store->lookup(scope(), "code", 1));
+  EXPECT_TRUE(store->notes().empty());
+  store->store(scope(), "code", 1, measured(1e-3));
+  EXPECT_TRUE(store->lookup(scope(), "code", 1));
+}
+
+TEST_F(EvaluationStoreTest, FailureDuringARunTurnsTheStoreOffWithOneNote) {
+  auto store = open();
+  store->store(scope(), "code", 1, measured(1e-3));
+  tamper(path_, "DROP TABLE evaluations");
+  EXPECT_FALSE(store->lookup(scope(), "code", 1));
+  store->store(scope(), "code", 2, measured(1e-3));
+  EXPECT_FALSE(store->lookup(scope(), "code", 2));
+  const std::vector<std::string> notes = store->notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("goes on without it"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find("evaluations"), std::string::npos) << notes[0];
+}
+
 TEST_F(EvaluationStoreTest, UnusableLocationIsAnInputError) {
   fs::create_directories(dir_);
   std::ofstream(dir_ / "file") << "x";
