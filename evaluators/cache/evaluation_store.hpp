@@ -49,8 +49,9 @@ class EvaluationStore {
  public:
   // Opens the store at `path`, creating it (and its folder) when missing. A file that
   // cannot be trusted is set aside, and `notes` receives the one line the user should
-  // read. Throws InputError when the folder cannot be created or the file can be
-  // neither opened nor set aside.
+  // read. The check reads the whole file (PRAGMA quick_check): linear in its size, paid
+  // once per run. Throws InputError when the folder cannot be created or the file can
+  // be neither opened nor set aside.
   static std::unique_ptr<EvaluationStore> open(const std::filesystem::path& path,
                                                std::vector<std::string>& notes);
   ~EvaluationStore();
