@@ -85,6 +85,11 @@ struct Evaluation {
   // Minimized objectives of a multi-objective fitness (evaluators/fitness.hpp);
   // empty for a single-objective one.
   std::vector<double> objectives;
+  // Which cache answered instead of a measurement ("structural", "code", "functional",
+  // "persistent"; empty: none did) and the seconds that saved by what the answered
+  // evaluation had cost (evaluators/pipeline.hpp). Both stay out of the JSON when unset.
+  std::string cache_hit;
+  double saved_s = 0.0;
 };
 
 }  // namespace evojit

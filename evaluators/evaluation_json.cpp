@@ -162,6 +162,9 @@ nlohmann::json to_json(const Evaluation& e) {
       j["source_diagnostics"].push_back(to_json(d));
     }
   }
+  // Only when set: journals of runs without caches stay byte-identical.
+  if (!e.cache_hit.empty()) j["cache_hit"] = e.cache_hit;
+  if (e.saved_s != 0.0) j["saved_s"] = e.saved_s;
   return j;
 }
 
@@ -180,6 +183,8 @@ Evaluation evaluation_from_json(const nlohmann::json& j) {
     e.source_diagnostics.push_back(source_diagnostic_from_json(d));
   }
   if (j.contains("resources")) e.resources = kernel_resources_from_json(j.at("resources"));
+  e.cache_hit = j.value("cache_hit", "");
+  e.saved_s = j.value("saved_s", 0.0);
   return e;
 }
 

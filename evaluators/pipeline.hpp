@@ -8,9 +8,16 @@
 //     deduplicates in memory; a persistent cache plugs in here),
 //   - code: keyed by the code identity (Compiled::stats.code_hash), so that two genomes
 //     compiling to the same machine code share one measurement,
-//   - functional: keyed by Backend::probe(), licensing reuse of a correctness verdict.
-// What each may license is the caches' business (issue "functional hashing"); the
-// pipeline only asks and tells them.
+//   - functional: keyed by Backend::probe(), licensing reuse of a correctness verdict:
+//     a fingerprint known to fail is rejected before any timing; a known-correct one
+//     is measured all the same (a fingerprint never licenses a timing). The probe runs
+//     only when this cache is set.
+// A cached answer is scored again with the run's fitness, and the Evaluation says
+// which cache gave it (cache_hit: the slot's name, or "persistent" for the store in
+// evaluators/cache/evaluation_store.hpp) and the time it saved (saved_s: what the
+// cached evaluation had cost, less its compile when the candidate was compiled now).
+// The caches are filled with measured evaluations only. Keys include the sizes
+// (labels and dimensions). The caches themselves: evaluators/cache/.
 #pragma once
 
 #include <chrono>
@@ -64,12 +71,15 @@ class CandidatePipeline final : public Evaluator {
 
  private:
   Evaluation evaluate_once(const Config& config, std::span<const ProblemSize> sizes);
+  // The score stage: the fitness of an ok evaluation from its sizes' figures.
+  void score(Evaluation& e) const;
 
   Backend& backend_;
   ParameterSpace space_;
   std::vector<ProblemSize> sizes_;
   Fitness fitness_;
   PipelineCaches caches_;
+  bool simulated_clock_;
 };
 
 }  // namespace evojit

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the CUDA backend on a GPU machine that has the CUDA toolkit, CMake, g++ and
 # Ninja but no package registry and no LLVM 19 (so the CPU JIT is left out:
-# EVOJIT_WITH_LLVM=OFF; TBB is optional). Whatever of CLI11, xxHash, zlib headers,
+# EVOJIT_WITH_LLVM=OFF; TBB is optional). Whatever of CLI11, xxHash, zlib and SQLite headers,
 # GoogleTest and nlohmann-json the machine lacks is taken from the folder that
 # scripts/cuda_deps.sh filled on a machine that has them (carried along).
 #
@@ -20,6 +20,10 @@ have_header xxhash.h || args+=(-DXXHASH_INCLUDE_DIR="$deps/include")
 if ! have_header zlib.h; then
   zlib=$(ls /usr/lib/$arch/libz.so* /lib/$arch/libz.so* 2>/dev/null | head -1)
   args+=(-DZLIB_INCLUDE_DIR="$deps/include" -DZLIB_LIBRARY="$zlib")
+fi
+if ! have_header sqlite3.h; then  # the run-time library alone (libsqlite3.so.0) is common
+  sqlite=$(ls /usr/lib/$arch/libsqlite3.so* /lib/$arch/libsqlite3.so* 2>/dev/null | head -1)
+  args+=(-DSQLite3_INCLUDE_DIR="$deps/include" -DSQLite3_LIBRARY="$sqlite")
 fi
 have_header nlohmann/json.hpp || args+=(-Dnlohmann_json_DIR="$deps/share/cmake/nlohmann_json")
 if ! ls /usr/lib/$arch/cmake/GTest/GTestConfig.cmake /usr/lib/cmake/GTest/GTestConfig.cmake \

@@ -47,5 +47,25 @@ TEST(EvaluationJson, KernelResourcesTravelWithTheEvaluationOnlyWhenPresent) {
   EXPECT_EQ(back.binary, "cubin sm_90");
 }
 
+TEST(EvaluationJson, CacheFieldsAppearOnlyWhenACacheAnswered) {
+  Evaluation e;
+  e.fitness = 0.5;
+  const nlohmann::json plain = to_json(e);
+  EXPECT_FALSE(plain.contains("cache_hit"));
+  EXPECT_FALSE(plain.contains("saved_s"));
+  // A journal line of a run without caches is what it was before the fields existed.
+  EXPECT_EQ(plain.dump(),
+            R"({"compile":{"cache_hit":false,"code_hash":"0000000000000000","codegen_s":0.0,)"
+            R"("frontend_s":0.0,"link_s":0.0,"optimize_s":0.0,"total_s":0.0},"fitness":0.5,)"
+            R"("sizes":[],"status":"ok","wall_s":0.0})");
+
+  e.cache_hit = "code";
+  e.saved_s = 1.25;
+  const Evaluation back = evaluation_from_json(to_json(e));
+  EXPECT_EQ(back.cache_hit, "code");
+  EXPECT_DOUBLE_EQ(back.saved_s, 1.25);
+  EXPECT_EQ(evaluation_from_json(plain).cache_hit, "");
+}
+
 }  // namespace
 }  // namespace evojit
