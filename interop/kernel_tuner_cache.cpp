@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "interop/kernel_tuner_cache_entry.hpp"
+#include "interop/kernel_tuner_cache_reader.hpp"
 #include "support/error.hpp"
 #include "support/files.hpp"
 #include "support/hash.hpp"
@@ -215,11 +216,21 @@ KernelTunerCache KernelTunerCache::load(const std::filesystem::path& file) {
 }
 
 KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::string& where) {
-  KernelTunerCache c;
-  c.source_ = where;
-  json doc = parse_with_repair(text, where, c.repaired_);
-  if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
+  std::string sanitized;
+  std::string_view plain = text;
+  if (text.find("NaN") != std::string_view::npos ||
+      text.find("Infinity") != std::string_view::npos) {
+    sanitized = without_python_non_finite(text);
+    plain = sanitized;
+  }
+  // The usual file (a complete, valid cache) streams; anything else (a syntax error,
+  // a repair, a bad field) is read again as a document, which reports it.
+  if (auto streamed = KernelTunerCacheReader::streamed(plain, where)) return std::move(*streamed);
+  return KernelTunerCacheReader::from_document(text, where);
+}
 
+void KernelTunerCacheReader::header(KernelTunerCache& c, const json& doc,
+                                    const std::string& where) {
   c.device_name_ = string_or(doc, "device_name", "", where);
   c.kernel_name_ = string_or(doc, "kernel_name", "", where);
   if (auto objective = doc.find("objective"); objective != doc.end() && !objective->is_null()) {
@@ -284,6 +295,36 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
     c.keys_.push_back(std::move(name));
     c.values_.push_back(std::move(values));
   }
+}
+
+void KernelTunerCacheReader::entry(KernelTunerCache& c, const std::string& key, const json& e,
+                                   const std::string& where, EntryTables& tables) {
+  std::string pointer = "/cache/" + pointer_token(key);
+  if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
+  const std::size_t nkeys = c.keys_.size();
+  for (std::size_t k = 0; k < nkeys; ++k) {
+    const json& field = require(e, c.keys_[k].c_str(), where, pointer);
+    auto v = to_value(field);
+    std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
+    if (!index) {
+      throw_input_error("value " + field.dump() + " is not in tune_params",
+                        where + "#" + pointer + "/" + pointer_token(c.keys_[k]));
+    }
+    c.indices_.push_back(*index);
+  }
+  c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
+  c.times_offset_.push_back(c.times_.size());
+  c.metrics_offset_.push_back(c.metrics_.size());
+  if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
+}
+
+KernelTunerCache KernelTunerCacheReader::from_document(std::string_view text,
+                                                       const std::string& where) {
+  KernelTunerCache c;
+  c.source_ = where;
+  json doc = parse_with_repair(text, where, c.repaired_);
+  if (!doc.is_object()) throw_input_error("expected a JSON object", where + "#");
+  header(c, doc, where);
 
   const json& cache = require(doc, "cache", where, "");
   if (!cache.is_object()) throw_input_error("expected an object", where + "#/cache");
@@ -294,25 +335,8 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   c.metrics_offset_.reserve(cache.size() + 1);
   std::unordered_map<std::string, std::uint32_t> metric_index;
   EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
-  for (auto it = cache.begin(); it != cache.end(); ++it) {
-    std::string pointer = "/cache/" + pointer_token(it.key());
-    const json& e = it.value();
-    if (!e.is_object()) throw_input_error("expected an object", where + "#" + pointer);
-    for (std::size_t k = 0; k < nkeys; ++k) {
-      const json& field = require(e, c.keys_[k].c_str(), where, pointer);
-      auto v = to_value(field);
-      std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
-      if (!index) {
-        throw_input_error("value " + field.dump() + " is not in tune_params",
-                          where + "#" + pointer + "/" + pointer_token(c.keys_[k]));
-      }
-      c.indices_.push_back(*index);
-    }
-    c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
-    c.times_offset_.push_back(c.times_.size());
-    c.metrics_offset_.push_back(c.metrics_.size());
-    if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;
-  }
+  for (auto it = cache.begin(); it != cache.end(); ++it)
+    entry(c, it.key(), it.value(), where, tables);
   c.build_lookup();
   return c;
 }

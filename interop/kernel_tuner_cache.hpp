@@ -33,6 +33,8 @@
 
 namespace evojit {
 
+struct KernelTunerCacheReader;
+
 enum class CacheOutcome : std::uint8_t {
   ok,
   compilation_failed,  // "CompilationFailedConfig"
@@ -112,6 +114,7 @@ class KernelTunerCache {
   std::optional<std::size_t> find(std::span<const std::uint32_t> index) const;
 
  private:
+  friend struct KernelTunerCacheReader;  // kernel_tuner_cache_reader.hpp
   void build_lookup();
 
   std::string source_;

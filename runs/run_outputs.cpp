@@ -15,8 +15,9 @@ using nlohmann::json;
 // What T4 says the run optimized: the time itself when the fitness is its inverse.
 T4Objective t4_objective(const Fitness& fitness) {
   if (fitness.name() == "inverse-time") {
-    return {"time", false, "the median time (the recorded mean on a replay); evojit's fitness is "
-                           "1 / time in ms"};
+    return {"time", false,
+            "the median time (the recorded mean on a replay); evojit's fitness is "
+            "1 / time in ms"};
   }
   if (fitness.name() == "roofline") {
     return {"fitness", true,
@@ -73,15 +74,12 @@ void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
     const std::vector<ProblemSize> held_out_sizes = backend.task().held_out_sizes();
     if (!held_out_sizes.empty()) {
       const Evaluation held = o.pipeline.evaluate_on(winner, held_out_sizes);
-      outcome.held_out =
-          judge_held_out(outcome.result.best->fitness, held, o.spec.collapse_ratio);
+      outcome.held_out = judge_held_out(outcome.result.best->fitness, held, o.spec.collapse_ratio);
       best_json["held_out"] = to_json(*outcome.held_out);
     }
     // The training figures are the journal's record of that evaluation.
-    for (const json& record : read_journal(o.dir / "journal.jsonl")) {
-      if (record.at("id") == outcome.result.best->id) {
-        best_json["training"] = record.at("evaluation");
-      }
+    if (auto record = read_journal_record(o.dir / "journal.jsonl", outcome.result.best->id)) {
+      best_json["training"] = record->at("evaluation");
     }
   }
   write_file_atomically(o.dir / "best" / "best.json", best_json.dump(2) + "\n");
