@@ -11,10 +11,161 @@ namespace evojit {
 namespace {
 
 using json = nlohmann::json;
-using Event = json::parse_event_t;
 
-// Thrown from the parser's callback: this text is one for from_document().
-struct NotStreamable {};
+// Values built into a document from SAX events, as nlohmann's own DOM parser builds
+// them (a member written twice keeps its last value).
+class DocumentBuilder {
+ public:
+  void reset(json& root) {
+    root_ = &root;
+    stack_.clear();
+    started_ = false;
+  }
+  bool done() const { return started_ && stack_.empty(); }
+  void value(json&& v) { place(std::move(v)); }
+  void start(json::value_t type) { stack_.push_back(place(json(type))); }
+  void end() { stack_.pop_back(); }
+  void key(std::string& name) { key_ = std::move(name); }
+
+ private:
+  json* place(json&& v) {
+    if (!started_) {
+      started_ = true;
+      *root_ = std::move(v);
+      return root_;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    json& slot = parent[key_];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  json* root_ = nullptr;
+  std::vector<json*> stack_;
+  std::string key_;
+  bool started_ = false;
+};
+
+// The events of a cache's text: the top-level members before "cache" kept as a
+// document (the metadata), each entry of "cache" built as a small document of its
+// own, read into the cache and dropped. Returns false (parsing stops) at anything
+// from_document() is to read instead.
+class StreamedCache {
+ public:
+  StreamedCache(KernelTunerCache& staged, kernel_tuner_cache::EntryTables& tables,
+                std::vector<std::string>& keys, const std::string& where)
+      : staged_(staged), tables_(tables), keys_(keys), where_(where) {}
+
+  bool complete() const { return cache_done_; }
+
+  bool null() { return value(json(nullptr)); }
+  bool boolean(bool b) { return value(json(b)); }
+  bool number_integer(json::number_integer_t x) { return value(json(x)); }
+  bool number_unsigned(json::number_unsigned_t x) { return value(json(x)); }
+  bool number_float(json::number_float_t x, const std::string&) { return value(json(x)); }
+  bool string(std::string& s) { return value(json(std::move(s))); }
+  bool binary(json::binary_t&) { return false; }
+
+  bool start_object(std::size_t) { return start(json::value_t::object); }
+  bool start_array(std::size_t) { return start(json::value_t::array); }
+
+  bool key(std::string& name) {
+    if (depth_ == 1) {
+      // A member after the entries (or "cache" twice) could change what they mean.
+      if (in_cache_ || cache_done_) return false;
+      member_ = name;
+      if (member_ == "cache") {
+        try {
+          KernelTunerCacheReader::header(staged_, metadata_, where_);
+        } catch (const InputError&) {
+          return false;
+        }
+        in_cache_ = true;
+      }
+      return true;
+    }
+    if (depth_ == 2 && in_cache_) {
+      entry_key_ = std::move(name);
+      return true;
+    }
+    builder_.key(name);
+    return true;
+  }
+
+  bool end_object() { return end(); }
+  bool end_array() { return end(); }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  bool value(json&& v) {
+    if (depth_ == 0) return false;  // a top level that is not an object
+    if (depth_ == 1) {
+      if (in_cache_) return false;  // "cache" is no object
+      metadata_[member_] = std::move(v);
+      return true;
+    }
+    if (depth_ == 2 && in_cache_) return false;  // an entry that is not an object
+    builder_.value(std::move(v));
+    return true;
+  }
+
+  bool start(json::value_t type) {
+    if (depth_ == 0 && type != json::value_t::object) return false;
+    if (depth_ == 1) {
+      if (in_cache_ && type != json::value_t::object) return false;
+      if (!in_cache_) builder_.reset(metadata_[member_]);
+    } else if (depth_ == 2 && in_cache_) {
+      if (type != json::value_t::object) return false;
+      entry_ = json();
+      builder_.reset(entry_);
+    }
+    if (depth_ >= 1 && !(depth_ == 1 && in_cache_)) builder_.start(type);
+    ++depth_;
+    return true;
+  }
+
+  bool end() {
+    --depth_;
+    if (depth_ == 0) return true;
+    if (depth_ == 1 && in_cache_) {
+      in_cache_ = false;
+      cache_done_ = true;
+      return true;
+    }
+    builder_.end();
+    if (depth_ == 2 && in_cache_) {
+      try {
+        KernelTunerCacheReader::entry(staged_, entry_key_, entry_, where_, tables_);
+      } catch (const InputError&) {
+        return false;
+      } catch (const json::exception&) {
+        return false;
+      }
+      keys_.push_back(std::move(entry_key_));
+    }
+    return true;
+  }
+
+  KernelTunerCache& staged_;
+  kernel_tuner_cache::EntryTables& tables_;
+  std::vector<std::string>& keys_;  // keys_[i]: the key entry i was recorded under
+  const std::string& where_;
+  json metadata_ = json::object();  // the top-level members before "cache"
+  DocumentBuilder builder_;
+  json entry_;
+  std::string member_;     // the top-level member being read
+  std::string entry_key_;  // the entry of "cache" being read
+  int depth_ = 0;          // objects and arrays open
+  bool in_cache_ = false;
+  bool cache_done_ = false;
+};
 
 }  // namespace
 
@@ -22,72 +173,15 @@ std::optional<KernelTunerCache> KernelTunerCacheReader::streamed(std::string_vie
                                                                  const std::string& where) {
   KernelTunerCache staged;
   staged.source_ = where;
-  json metadata = json::object();  // the top-level members before "cache"
-  std::string member;              // the top-level member being read
-  std::string entry_key;           // the entry of "cache" being read
-  bool in_cache = false;
-  bool cache_done = false;
-  std::vector<std::string> keys;  // keys[i]: the key entry i was recorded under
+  std::vector<std::string> keys;
   std::unordered_map<std::string, std::uint32_t> metric_index;
   kernel_tuner_cache::EntryTables tables{staged.times_, staged.metric_names_, metric_index,
                                          staged.metrics_, staged.keys_};
-  // Depths as nlohmann counts them: the top object's members are at 1, the entries
-  // of "cache" at 2. An entry is read when its object ends, and dropped from the
-  // document (return false).
-  const json::parser_callback_t callback = [&](int depth, Event event, json& parsed) -> bool {
-    if (depth == 1) {
-      if (event == Event::key) {
-        // A member after the entries (or "cache" twice) could change what they mean.
-        if (in_cache || cache_done) throw NotStreamable{};
-        member = parsed.get<std::string>();
-        if (member == "cache") {
-          try {
-            header(staged, metadata, where);
-          } catch (const InputError&) {
-            throw NotStreamable{};
-          }
-          in_cache = true;
-        }
-        return true;
-      }
-      if (in_cache) {
-        if (event == Event::object_start) return true;
-        if (event != Event::object_end) throw NotStreamable{};  // "cache" is no object
-        in_cache = false;
-        cache_done = true;
-        return true;
-      }
-      if (event == Event::value || event == Event::object_end || event == Event::array_end) {
-        metadata[member] = parsed;  // a member written twice keeps its last value
-      }
-      return true;
-    }
-    if (depth != 2 || !in_cache) return true;
-    switch (event) {
-      case Event::key:
-        entry_key = parsed.get<std::string>();
-        return true;
-      case Event::object_start:
-        return true;
-      case Event::object_end:
-        try {
-          entry(staged, entry_key, parsed, where, tables);
-        } catch (const InputError&) {
-          throw NotStreamable{};
-        } catch (const json::exception&) {
-          throw NotStreamable{};
-        }
-        keys.push_back(std::move(entry_key));
-        return false;
-      default:  // an entry that is not an object
-        throw NotStreamable{};
-    }
-  };
+  StreamedCache events(staged, tables, keys, where);
   try {
-    const json top = json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
-    if (top.is_discarded() || !cache_done) return std::nullopt;
-  } catch (const NotStreamable&) {
-    return std::nullopt;
+    if (!json::sax_parse(text.begin(), text.end(), &events) || !events.complete()) {
+      return std::nullopt;
+    }
   } catch (const json::exception&) {
     return std::nullopt;
   }
