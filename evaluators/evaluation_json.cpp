@@ -188,6 +188,76 @@ Evaluation evaluation_from_json(const nlohmann::json& j) {
   return e;
 }
 
+namespace {
+
+// The members in nlohmann::json's order (sorted by name), as to_json's dump() has them.
+void append_json(JsonText& out, const Timing& t) {
+  out.begin_object()
+      .member("cv", t.cv)
+      .member("median_s", t.median_s)
+      .member("min_s", t.min_s)
+      .member("repetitions", t.repetitions)
+      .end_object();
+}
+
+void append_json(JsonText& out, const SizeResult& r) {
+  out.begin_object().key("dims").begin_array();
+  for (const std::int64_t d : r.dims) out.value(d);
+  out.end_array().member("fraction", r.fraction).member("label", r.label);
+  out.member("max_error", r.max_error);
+  if (!r.message.empty()) out.member("message", r.message);
+  out.member("ok", r.ok).member("roofline_s", r.roofline_s);
+  if (!r.suspect.empty()) out.member("suspect", r.suspect);
+  out.key("timing");
+  append_json(out, r.timing);
+  out.member("tolerance", r.tolerance).end_object();
+}
+
+}  // namespace
+
+void append_json(JsonText& out, const Evaluation& e) {
+  const CompileStats& c = e.compile;
+  out.begin_object().key("compile").begin_object();
+  out.member("cache_hit", c.cache_hit)
+      .member("code_hash", hash_hex(c.code_hash))
+      .member("codegen_s", c.codegen_s)
+      .member("frontend_s", c.frontend_s)
+      .member("link_s", c.link_s)
+      .member("optimize_s", c.optimize_s)
+      .member("total_s", c.total_s)
+      .end_object();
+  if (!e.diagnostic.empty()) out.member("diagnostic", e.diagnostic);
+  out.member("fitness", e.fitness);
+  if (e.resources.present) {
+    const KernelResources& r = e.resources;
+    out.key("resources")
+        .begin_object()
+        .member("binary", r.binary)
+        .member("local_bytes", r.local_bytes)
+        .member("max_threads_per_block", r.max_threads_per_block)
+        .member("registers", r.registers)
+        .member("shared_bytes", r.shared_bytes)
+        .end_object();
+  }
+  if (e.signal) out.member("signal", e.signal);
+  out.key("sizes").begin_array();
+  for (const SizeResult& r : e.sizes) append_json(out, r);
+  out.end_array();
+  if (!e.source_diagnostics.empty()) {
+    out.key("source_diagnostics").begin_array();
+    for (const SourceDiagnostic& d : e.source_diagnostics) {
+      out.begin_object()
+          .member("column", d.column)
+          .member("line", d.line)
+          .member("message", d.message)
+          .member("severity", d.severity)
+          .end_object();
+    }
+    out.end_array();
+  }
+  out.member("status", to_string(e.status)).member("wall_s", e.wall_s).end_object();
+}
+
 nlohmann::json to_json(const MeasureOptions& o) {
   return {{"warmup", o.warmup},
           {"min_repetitions", o.min_repetitions},

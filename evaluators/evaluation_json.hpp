@@ -7,6 +7,7 @@
 
 #include "evaluators/evaluation.hpp"
 #include "evaluators/measurement.hpp"
+#include "support/json_text.hpp"
 
 namespace evojit {
 
@@ -16,6 +17,8 @@ nlohmann::json to_json(const CompileStats& s);
 nlohmann::json to_json(const SourceDiagnostic& d);
 nlohmann::json to_json(const KernelResources& r);
 nlohmann::json to_json(const Evaluation& e);
+// to_json(e).dump(), without the document (the journal writes one per evaluation).
+void append_json(JsonText& out, const Evaluation& e);
 
 Timing timing_from_json(const nlohmann::json& j);
 SizeResult size_result_from_json(const nlohmann::json& j);

@@ -6,6 +6,7 @@
 
 #include "support/atomic_file.hpp"
 #include "support/error.hpp"
+#include "support/json_text.hpp"
 #include "support/time.hpp"
 
 namespace evojit {
@@ -79,6 +80,66 @@ ordered_json entry_json(const T4Record& r, const std::vector<std::string>& keys)
   return out;
 }
 
+// The names entry_json writes besides the parameters'.
+bool is_figure_name(const std::string& name) {
+  static const char* const kFigures[] = {
+      "time",           "fitness",       "times",          "compile_time", "verification_time",
+      "benchmark_time", "strategy_time", "framework_time", "timestamp",    "evojit_status"};
+  for (const char* f : kFigures) {
+    if (name == f) return true;
+  }
+  return name.starts_with("roofline_fraction:") || name.starts_with("time:");
+}
+
+// entry_json(r, keys).dump(), without the document, for a record of at most one size
+// whose parameters' names are none of the figures' (then every member is written
+// once, in the order entry_json inserts them).
+void append_entry(std::string& text, const T4Record& r, const std::vector<std::string>& keys) {
+  const Evaluation& e = r.evaluation;
+  JsonText out(text);
+  out.begin_object();
+  for (const std::string& key : keys) {
+    if (auto it = r.configuration.find(key); it != r.configuration.end()) {
+      out.member(key, it->second);
+    }
+  }
+  double compile_ms = e.compile.total_s * 1e3;
+  double verification_ms = 0.0;
+  double benchmark_ms = std::max(0.0, e.wall_s * 1e3 - compile_ms);
+  if (r.recorded) {
+    compile_ms = r.recorded->compile_ms;
+    verification_ms = r.recorded->validation_ms;
+    benchmark_ms = r.recorded->benchmark_ms;
+  }
+  std::vector<double> live_times;
+  if (e.status == EvalStatus::ok) {
+    double log_sum = 0.0;
+    std::size_t timed = 0;
+    for (const SizeResult& s : e.sizes) {
+      if (!s.ok || s.timing.median_s <= 0.0) continue;
+      log_sum += std::log(s.timing.median_s * 1e3);
+      ++timed;
+      if (!r.recorded) live_times.push_back(s.timing.median_s * 1e3);
+      if (s.fraction > 0.0) out.member("roofline_fraction:" + s.label, s.fraction);
+    }
+    const double time_ms = timed ? std::exp(log_sum / static_cast<double>(timed)) : 0.0;
+    out.member("time", time_ms).member("fitness", e.fitness);
+  } else {
+    out.member("time", failure_string(e));
+  }
+  out.key("times").begin_array();
+  for (double t : r.recorded ? r.recorded->runtimes_ms : live_times) out.value(t);
+  out.end_array()
+      .member("compile_time", compile_ms)
+      .member("verification_time", verification_ms)
+      .member("benchmark_time", benchmark_ms)
+      .member("strategy_time", r.search_algorithm_s * 1e3)
+      .member("framework_time", r.framework_s * 1e3)
+      .member("timestamp", r.timestamp.empty() ? iso8601_now() : r.timestamp)
+      .member("evojit_status", to_string(e.status))
+      .end_object();
+}
+
 }  // namespace
 
 std::string python_str(const Value& v) {
@@ -139,11 +200,20 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
       slot->second = i;
     }
   }
+  bool plain_names = true;
+  for (const std::string& key : header.keys) plain_names = plain_names && !is_figure_name(key);
   bool first = true;
   for (const std::string& key : order) {
     text += first ? "\n" : ",\n";
     first = false;
-    text += json(key).dump() + ": " + entry_json(records[last.at(key)], header.keys).dump();
+    JsonText(text).value(key);
+    text += ": ";
+    const T4Record& r = records[last.at(key)];
+    if (plain_names && r.evaluation.sizes.size() <= 1) {
+      append_entry(text, r, header.keys);
+    } else {
+      text += entry_json(r, header.keys).dump();
+    }
   }
   text += "}\n}";
   return text;

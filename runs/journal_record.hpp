@@ -2,6 +2,8 @@
 // replay of a recorded space): genome, hashes, status, fitness, the full evaluation.
 #pragma once
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "search/evolve.hpp"
@@ -12,5 +14,9 @@ namespace evojit {
 nlohmann::json bindings_json(const ParameterSpace& space, const Config& c);
 nlohmann::json journal_record(const ParameterSpace& space, const EvaluationRecord& r,
                               double best_fitness);
+// journal_record(), with "run_id" when it is not empty, as its dump() writes it, but
+// without building the document (one per evaluation cost a replay a third of its loop).
+std::string journal_record_line(const ParameterSpace& space, const EvaluationRecord& r,
+                                double best_fitness, const std::string& run_id);
 
 }  // namespace evojit

@@ -78,10 +78,8 @@ void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
       best_json["held_out"] = to_json(*outcome.held_out);
     }
     // The training figures are the journal's record of that evaluation.
-    for (const json& record : read_journal(o.dir / "journal.jsonl")) {
-      if (record.at("id") == outcome.result.best->id) {
-        best_json["training"] = record.at("evaluation");
-      }
+    if (auto record = read_journal_record(o.dir / "journal.jsonl", outcome.result.best->id)) {
+      best_json["training"] = record->at("evaluation");
     }
   }
   write_file_atomically(o.dir / "best" / "best.json", best_json.dump(2) + "\n");

@@ -122,9 +122,7 @@ void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRe
     double outside = seconds(start - last_record_end_).count();
     if (!simulated_) outside -= r.evaluation.wall_s;
     best_fitness_ = std::max(best_fitness_, r.evaluation.fitness);
-    nlohmann::json record = journal_record(space_, r, best_fitness_);
-    if (!run_id_.empty()) record["run_id"] = run_id_;
-    journal_->append(record);
+    journal_->append_line(journal_record_line(space_, r, best_fitness_, run_id_));
     last_record_end_ = std::chrono::steady_clock::now();
     last_timing_ = {std::max(0.0, outside), seconds(last_record_end_ - start).count()};
     if (also) also(r);

@@ -99,7 +99,7 @@ class CountingBackend final : public Backend {
     if (!has_probe) return std::nullopt;
     return static_cast<std::uint64_t>(static_cast<const Kernel&>(*c.kernel).x % 4 + 100);
   }
-  std::optional<MachineProfile> ceilings(const fs::path&, std::vector<std::string>&) override {
+  std::optional<MachineProfile> ceilings(const fs::path&, const Notify&) override {
     return std::nullopt;
   }
   double elapsed_s() const override { return 0.0; }

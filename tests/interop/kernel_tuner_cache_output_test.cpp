@@ -88,6 +88,45 @@ TEST(KernelTunerCacheOutput, WhatIsWrittenReadsBackWithEveryOutcome) {
   EXPECT_EQ(doc["cache"]["1,slow"]["evojit_status"], "compile_error");
 }
 
+// Entries are written as text, not as documents: each is what nlohmann writes for it
+// (re-dumping what was read changes nothing), members in Kernel Tuner's order.
+TEST(KernelTunerCacheOutput, EachEntryIsWrittenAsItsDocumentWouldBe) {
+  const KernelTunerCacheHeader header{"GPU",
+                                      "k",
+                                      64,
+                                      {"a", "mode"},
+                                      {{Value{std::int64_t{1}}, Value{std::int64_t{2}}},
+                                       {Value{std::string("f\"ast")}, Value{std::string("slow")}}}};
+  std::vector<T4Record> records = {record(1, "f\"ast", EvalStatus::ok, 2.0),
+                                   record(2, "slow", EvalStatus::crash, 0)};
+  records[0].recorded = T4RecordedTimes{{1.5, 2.5}, 100.0, 3.0, 20.0};
+  records[0].evaluation.sizes[0].fraction = 0.125;
+  records[0].search_algorithm_s = 1e-5;
+  const std::string text = kernel_tuner_cache_text(header, records);
+  std::vector<std::string> entries;
+  for (std::size_t at = text.find("\n\"", text.find("\"cache\": {")); at != std::string::npos;
+       at = text.find("\n\"", at + 1)) {
+    const std::size_t end = text.find('\n', at + 1);
+    entries.push_back(text.substr(at + 1, end - at - 1));
+  }
+  ASSERT_EQ(entries.size(), 2u);
+  entries[0].pop_back();  // ","
+  entries[1].pop_back();  // the "}" closing "cache"
+  for (const std::string& entry : entries) {
+    const std::size_t colon = entry.find("\": {");
+    ASSERT_NE(colon, std::string::npos) << entry;
+    const std::string body = entry.substr(colon + 3);
+    EXPECT_EQ(nlohmann::ordered_json::parse(body).dump(), body);
+  }
+  const auto first = nlohmann::ordered_json::parse(entries[0].substr(entries[0].find("\": {") + 3));
+  std::vector<std::string> names;
+  for (const auto& [name, value] : first.items()) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "mode", "roofline_fraction:64", "time", "fitness",
+                                             "times", "compile_time", "verification_time",
+                                             "benchmark_time", "strategy_time", "framework_time",
+                                             "timestamp", "evojit_status"}));
+}
+
 // A replay's kernel_tuner_cache.json replays to the same measurements.
 TEST(KernelTunerCacheOutput, AReplayRunWritesTheCacheOfWhatItMeasured) {
   const fs::path dir = fs::temp_directory_path() / ("evojit-ktc-out-" + std::to_string(::getpid()));

@@ -168,6 +168,30 @@ TEST(T4OutputComplete, TheStreamedFileIsTheDocument) {
   std::filesystem::remove(path);
 }
 
+// Each result is written as text, not as a document: byte for byte its document's dump.
+TEST(T4OutputComplete, EachResultLineIsItsDocumentsDump) {
+  auto path = std::filesystem::temp_directory_path() / "evojit_t4_lines.json";
+  std::vector<T4Record> records = {ok_record(), failed(EvalStatus::crash, "signal 11"),
+                                   failed(EvalStatus::wrong_result, "max error \"2\"")};
+  records[0].recorded = T4RecordedTimes{{1.5, 2.5}, 100.0, 3.0, 20.0};
+  records[0].evaluation.sizes.push_back(records[0].evaluation.sizes[0]);
+  records[0].evaluation.sizes[1].label = "64x64";
+  records[0].evaluation.sizes[1].fraction = 0.25;
+  for (T4Record& r : records) r.timestamp = "2024-01-02T03:04:06.000000+00:00";
+  const T4Objective objective{"fitness", true, "a \"quoted\" description"};
+  write_t4(path, records, objective);
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3 + records.size() + 1);  // header, metadata, "results": [
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::string line = lines[3 + i];
+    if (line.back() == ',') line.pop_back();
+    EXPECT_EQ(line, t4_result(records[i], objective).dump());
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(T4OutputComplete, ARecordAbsentFromTheCacheIsAConstraintsFailureNotACompileError) {
   // The replay evaluator's diagnostic for a configuration the cache does not hold.
   EXPECT_EQ(t4_invalidity(failed(EvalStatus::compile_error,
