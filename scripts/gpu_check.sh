@@ -26,3 +26,14 @@ b=$root/build-gpu
   echo; "$b/bench_cuda_compile_latency" 8
   echo; "$b/bench_cuda_sgemm"
 } 2>&1 | tee "$out/bench.txt"
+# A CUDA run stopped part way and resumed (issue "one run"): the resumed journal must
+# hold exactly the extended budget, ids 0..N-1, and the run must end with a summary.
+{
+  runs=/tmp/evojit-resume-check; rm -rf "$runs"; mkdir -p "$runs"
+  "$b/evojit" run --device cuda:0 --task triad --budget 8 --max-seconds-per-size 0.2 \
+    --out "$runs/triad" --quiet; echo "run exit $?"
+  "$b/evojit" resume "$runs/triad" --budget 16 --quiet; echo "resume exit $?"
+  echo "journal lines: $(wc -l < "$runs/triad/journal.jsonl") (want 16)"
+  python3 -c "import json,sys; ids=[json.loads(l)['id'] for l in open('$runs/triad/journal.jsonl')]; print('ids ok' if ids==list(range(16)) else 'ids WRONG', ids[:3], ids[-3:]); s=json.load(open('$runs/triad/summary.json')); print('summary', s['evaluations'], s['statuses'], s.get('held_out_verdict'))"
+  python3 -c "import json; r=json.load(open('$runs/triad/run.json')); print('backend', r['backend'])"
+} 2>&1 | tee "$out/resume.txt"
