@@ -25,7 +25,13 @@ if ! have_header sqlite3.h; then  # the run-time library alone (libsqlite3.so.0)
   sqlite=$(ls /usr/lib/$arch/libsqlite3.so* /lib/$arch/libsqlite3.so* 2>/dev/null | head -1)
   args+=(-DSQLite3_INCLUDE_DIR="$deps/include" -DSQLite3_LIBRARY="$sqlite")
 fi
-have_header nlohmann/json.hpp || args+=(-Dnlohmann_json_DIR="$deps/share/cmake/nlohmann_json")
+if have_header nlohmann/json.hpp; then
+  # The carried include folder (GoogleTest's include directory too) must not shadow the
+  # machine's own nlohmann-json with another version: two ABIs in one link.
+  rm -rf "$deps/include/nlohmann"
+else
+  args+=(-Dnlohmann_json_DIR="$deps/share/cmake/nlohmann_json")
+fi
 if ! ls /usr/lib/$arch/cmake/GTest/GTestConfig.cmake /usr/lib/cmake/GTest/GTestConfig.cmake \
      /usr/local/lib/cmake/GTest/GTestConfig.cmake >/dev/null 2>&1; then
   args+=(-DGTest_DIR="$deps/lib/$arch/cmake/GTest")
