@@ -31,6 +31,7 @@
 #include "evaluators/machine_profile.hpp"
 #include "evaluators/measurement.hpp"
 #include "kernels/task.hpp"
+#include "support/named_registry.hpp"
 
 namespace evojit {
 
@@ -143,21 +144,12 @@ struct BackendContext {
 
 using BackendFactory = std::function<std::unique_ptr<Backend>(const BackendContext&)>;
 
-class BackendRegistry {
+class BackendRegistry : public NamedRegistry<BackendFactory> {
  public:
-  void add(std::string name, std::string summary, BackendFactory factory);
-  // Throws InputError listing the known backends when `name` is unknown.
-  std::unique_ptr<Backend> create(const std::string& name, const BackendContext& context) const;
-  bool contains(const std::string& name) const;
-  std::vector<std::pair<std::string, std::string>> list() const;  // name, summary
-
- private:
-  struct Entry {
-    std::string name;
-    std::string summary;
-    BackendFactory factory;
-  };
-  std::vector<Entry> entries_;
+  BackendRegistry() : NamedRegistry("backend", "--backend") {}
+  std::unique_ptr<Backend> create(const std::string& name, const BackendContext& context) const {
+    return factory(name)(context);
+  }
 };
 
 }  // namespace evojit

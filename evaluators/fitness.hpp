@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/named_registry.hpp"
+
 #include "evaluators/evaluation.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "kernels/task.hpp"
@@ -97,21 +99,12 @@ struct FitnessContext {
 };
 using FitnessFactory = std::function<Fitness(const FitnessContext&)>;
 
-class FitnessRegistry {
+class FitnessRegistry : public NamedRegistry<FitnessFactory> {
  public:
-  void add(std::string name, std::string summary, FitnessFactory factory);
-  // Throws InputError listing the known fitness functions when `name` is unknown.
-  Fitness create(const std::string& name, const FitnessContext& context) const;
-  bool contains(const std::string& name) const;
-  std::vector<std::pair<std::string, std::string>> list() const;  // name, summary
-
- private:
-  struct Entry {
-    std::string name;
-    std::string summary;
-    FitnessFactory factory;
-  };
-  std::vector<Entry> entries_;
+  FitnessRegistry() : NamedRegistry("fitness", "--fitness") {}
+  Fitness create(const std::string& name, const FitnessContext& context) const {
+    return factory(name)(context);
+  }
 };
 
 // "roofline" (needs ceilings) and "inverse-time" (1 / the geometric mean of the

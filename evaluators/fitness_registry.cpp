@@ -70,32 +70,6 @@ void Fitness::score(Evaluation& evaluation, const std::vector<Workload>& workloa
   evaluation.objectives.clear();
 }
 
-void FitnessRegistry::add(std::string name, std::string summary, FitnessFactory factory) {
-  entries_.push_back({std::move(name), std::move(summary), std::move(factory)});
-}
-
-bool FitnessRegistry::contains(const std::string& name) const {
-  for (const Entry& e : entries_) {
-    if (e.name == name) return true;
-  }
-  return false;
-}
-
-Fitness FitnessRegistry::create(const std::string& name, const FitnessContext& context) const {
-  std::string known;
-  for (const Entry& e : entries_) {
-    if (e.name == name) return e.factory(context);
-    known += (known.empty() ? "" : ", ") + e.name;
-  }
-  throw_input_error("unknown fitness '" + name + "'", "--fitness", "known: " + known);
-}
-
-std::vector<std::pair<std::string, std::string>> FitnessRegistry::list() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const Entry& e : entries_) out.emplace_back(e.name, e.summary);
-  return out;
-}
-
 void register_builtin_fitness(FitnessRegistry& registry) {
   registry.add("roofline",
                "geometric mean over the sizes of roofline time / measured time (needs the "
