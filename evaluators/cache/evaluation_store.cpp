@@ -1,3 +1,6 @@
+// The persistent evaluation store in one file (425 lines): opening and checking the
+// SQLite file, setting a damaged one aside, and the key/value statements share one
+// connection and its error handling, which splitting would spread over two files.
 #include "evaluators/cache/evaluation_store.hpp"
 
 #include <sqlite3.h>
