@@ -131,6 +131,27 @@ TEST_F(RunOutputTest, AReplayDoesNotGuessItsT1FileFromTheCachesName) {
   EXPECT_EQ(run_json["backend"]["identity"]["t1"], "") << run_json.dump();
 }
 
+// A replay is a run like any other: --set pins, --workers (which it cannot honour) is
+// refused with the reason rather than ignored, and nothing is written then.
+TEST_F(RunOutputTest, AReplayHonoursSetAndRefusesWorkers) {
+  const std::string cache = kSpaces + "convolution_milo_A100.json.gz";
+  const Output pinned =
+      run("run --replay " + cache + " --set block_size_x=32 --budget 20 --quiet --out " +
+          (dir_ / "pinned").string());
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
+  std::ifstream journal(dir_ / "pinned" / "journal.jsonl");
+  std::size_t records = 0;
+  for (std::string line; std::getline(journal, line); ++records) {
+    EXPECT_EQ(nlohmann::json::parse(line)["genome"]["block_size_x"], 32) << line;
+  }
+  EXPECT_EQ(records, 20u);
+  const Output workers =
+      run("run --replay " + cache + " --workers 2 --budget 20 --out " + (dir_ / "w").string());
+  EXPECT_EQ(workers.exit_code, 2);
+  EXPECT_NE(workers.err.find("--workers 2"), std::string::npos) << workers.err;
+  EXPECT_FALSE(fs::exists(dir_ / "w"));
+}
+
 TEST_F(RunOutputTest, HelpDocumentsTheExitCodes) {
   const Output o = run("run --help");
   for (const char* code : {"\n  0 ", "\n  2 ", "\n  3 ", "\n  130 ", "143 by SIGTERM"}) {
