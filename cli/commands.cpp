@@ -147,7 +147,11 @@ RunObserver observer_for(ProgressLine& line, const OutputFlags& output) {
   };
   if (!output.quiet && !output.json) {  // --json keeps stdout for the summary alone
     observer.ceilings = [](const MachineProfile& profile, const std::string& where) {
-      print_profile_in_use(profile, where);
+      // The CPU's default location is known here; a GPU's is named by its device.
+      const bool gpu = profile.machine_id.rfind("cuda-", 0) == 0;
+      print_profile_in_use(profile, !where.empty() ? where
+                                    : gpu          ? std::string("the GPU's default profile")
+                                                   : default_profile_path().string());
     };
   }
   return observer;

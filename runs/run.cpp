@@ -153,8 +153,7 @@ RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObser
                       "--peak-bandwidth/--peak-flops", "leave them out");
   }
   if (ceilings && observer.ceilings) {
-    observer.ceilings(*ceilings, spec.profile_path.empty() ? std::string("the default profile")
-                                                           : spec.profile_path.string());
+    observer.ceilings(*ceilings, spec.profile_path.string());
   }
   const Fitness fitness = make_fitness(plan, ceilings, registries);
   const RunLock lock = lock_run_directory(plan.out_dir, /*create=*/true);

@@ -57,7 +57,8 @@ struct RunObserver {
   std::function<void(const RunProgress&)> progress;
   // Something the user should know (a capped worker count, a profile measured again).
   std::function<void(const std::string&)> notice;
-  // The ceilings the run scores against, and where they come from, once known.
+  // The ceilings the run scores against, and the profile file they come from (empty:
+  // the backend's default location), once known.
   std::function<void(const MachineProfile&, const std::string& source)> ceilings;
 };
 
