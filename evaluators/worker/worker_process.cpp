@@ -1,3 +1,5 @@
+// One file (about 400 lines): spawning, the pipes, request timeouts and the classification
+// of how a worker ended share the process state; split, each half would need it all.
 #include <algorithm>
 #include <cerrno>
 #include <csignal>

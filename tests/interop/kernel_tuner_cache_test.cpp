@@ -1,3 +1,5 @@
+// Over 400 lines: one suite per reader concern (formats 1.0-1.5, failures, metrics, gzip,
+// repair, bounds) over one sample cache; split, the sample and helpers would be copied.
 #include "interop/kernel_tuner_cache.hpp"
 
 #include <cstdint>
