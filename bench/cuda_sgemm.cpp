@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     }
   }
   if (canonicals.empty()) {
-    canonicals = {"BK=8,BM=128,BN=128,AT=True,DBUF=1,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8"};
+    canonicals = {"BK=8,BM=128,BN=128,AT=True,DBUF=1,MINB=2,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8"};
     tuned_for.emplace_back();
   }
   if (sizes.empty()) sizes = {1024, 2048, 4096, 8192};

@@ -149,7 +149,8 @@ RunRequest CudaBackend::run_request(const WorkerKernel& kernel,
   r.flush_l2 = settings_.flush_l2;
   for (const ProblemSize& s : sizes) {
     const LaunchGeometry g = task_.launch(kernel.bindings(), s);
-    r.sizes.push_back(RunSize{s, LaunchShape{g.grid, g.block, g.dynamic_shared_bytes}});
+    r.sizes.push_back(
+        RunSize{s, LaunchShape{g.grid, g.block, g.dynamic_shared_bytes, g.overlap_launches}});
   }
   return r;
 }

@@ -205,12 +205,30 @@ double elapsed_ms(const Event& from, const Event& to) {
 
 void launch(CUfunction f, const std::array<std::uint32_t, 3>& grid,
             const std::array<std::uint32_t, 3>& block, std::uint32_t shared_bytes, CUstream stream,
-            void** args) {
+            void** args, bool overlap) {
   // Past the default 48 KB a kernel gets dynamic shared memory only once it opts in.
   if (shared_bytes > 48 * 1024) {
     check(cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                              static_cast<int>(shared_bytes)),
           "cuFuncSetAttribute (dynamic shared memory)");
+  }
+  if (overlap) {
+    CUlaunchAttribute attribute{};
+    attribute.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attribute.value.programmaticStreamSerializationAllowed = 1;
+    CUlaunchConfig config{};
+    config.gridDimX = grid[0];
+    config.gridDimY = grid[1];
+    config.gridDimZ = grid[2];
+    config.blockDimX = block[0];
+    config.blockDimY = block[1];
+    config.blockDimZ = block[2];
+    config.sharedMemBytes = shared_bytes;
+    config.hStream = stream;
+    config.attrs = &attribute;
+    config.numAttrs = 1;
+    check(cuLaunchKernelEx(&config, f, args, nullptr), "cuLaunchKernelEx");
+    return;
   }
   check(cuLaunchKernel(f, grid[0], grid[1], grid[2], block[0], block[1], block[2], shared_bytes,
                        stream, args, nullptr),

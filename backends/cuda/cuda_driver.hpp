@@ -127,8 +127,10 @@ class Event {
 // Milliseconds between two recorded events (after synchronizing on the second).
 double elapsed_ms(const Event& from, const Event& to);
 
+// overlap: programmatic stream serialization (sm_90+, ignored below): the kernel may start
+// while the launch before it on the stream drains, and must wait for it itself.
 void launch(CUfunction f, const std::array<std::uint32_t, 3>& grid,
             const std::array<std::uint32_t, 3>& block, std::uint32_t shared_bytes, CUstream stream,
-            void** args);
+            void** args, bool overlap = false);
 
 }  // namespace evojit::cuda

@@ -249,6 +249,7 @@ class CudaWorkerService final : public WorkerService {
       const auto grid = run_size.launch->grid;
       const auto block = run_size.launch->block;
       const std::uint32_t shared = run_size.launch->shared_bytes;
+      const bool overlap = run_size.launch->overlap_launches && ctx.info().cc_major >= 9;
       const std::uint64_t threads = std::uint64_t{block[0]} * block[1] * block[2];
       if (threads == 0 || threads > static_cast<std::uint64_t>(kernel.attributes.max_threads)) {
         r.message = "block of " + std::to_string(threads) +
@@ -280,7 +281,7 @@ class CudaWorkerService final : public WorkerService {
       };
       auto run_all = [&] {
         for (auto& p : packs)
-          launch(kernel.function, grid, block, shared, stream, p.pointers.data());
+          launch(kernel.function, grid, block, shared, stream, p.pointers.data(), overlap);
       };
       // Correctness first, on a poisoned output; only a correct kernel is timed.
       try {

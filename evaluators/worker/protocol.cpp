@@ -119,6 +119,7 @@ json to_json(const RunRequest& r) {
       size["grid"] = s.launch->grid;
       size["block"] = s.launch->block;
       size["shared"] = s.launch->shared_bytes;
+      if (s.launch->overlap_launches) size["overlap_launches"] = true;
     }
     sizes.push_back(std::move(size));
   }
@@ -169,6 +170,7 @@ RunRequest run_request_from_json(const json& j) {
       launch.grid = field<std::array<std::uint32_t, 3>>(s, "grid");
       launch.block = field<std::array<std::uint32_t, 3>>(s, "block");
       launch.shared_bytes = optional_field<std::uint32_t>(s, "shared", 0);
+      launch.overlap_launches = optional_field<bool>(s, "overlap_launches", false);
       size.launch = launch;
     }
     r.sizes.push_back(std::move(size));

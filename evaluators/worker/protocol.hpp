@@ -59,6 +59,9 @@ struct LaunchShape {
   std::array<std::uint32_t, 3> grid{1, 1, 1};
   std::array<std::uint32_t, 3> block{1, 1, 1};
   std::uint32_t shared_bytes = 0;  // dynamic shared memory
+  // Programmatic dependent launch (sm_90+): each launch of a sequence may start while
+  // the one before drains; the kernel waits for it (griddepcontrol.wait) before reading.
+  bool overlap_launches = false;
 };
 
 struct RunSize {

@@ -26,6 +26,10 @@ struct LaunchGeometry {
   std::array<std::uint32_t, 3> grid{1, 1, 1};
   std::array<std::uint32_t, 3> block{1, 1, 1};
   std::uint32_t dynamic_shared_bytes = 0;
+  // Programmatic dependent launch: the next launch of the sequence may be scheduled while
+  // this one drains. Only for a kernel that executes griddepcontrol.wait before it reads
+  // what the launch before wrote (sm_90+; older devices launch as usual).
+  bool overlap_launches = false;
   std::uint64_t threads_per_block() const { return std::uint64_t{block[0]} * block[1] * block[2]; }
 };
 

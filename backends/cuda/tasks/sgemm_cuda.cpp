@@ -15,7 +15,11 @@
 // slices in flight in dynamic shared memory with cp.async (sm_80+; A stays row-major
 // there and is read 4 k at a time, or, with AT, is stored transposed by 4-byte copies
 // and read as without PIPE), up to 99 KB so that sm_86/89 can still run it. Without
-// PIPE, A is always stored transposed (AT is true).
+// PIPE, A is always stored transposed (AT is true). MINB (1, 2, 4): blocks per SM that the
+// register allocation leaves room for (__launch_bounds__'s second argument; 2 caps a
+// 256-thread block at 128 registers, the SIMT GEMM classic: 128x128 tiles, 8x8 per
+// thread, two blocks per SM; cuBLAS's own SIMT kernel on the H200 is 256x128x8 with
+// 254 registers and one block per SM).
 //
 // Two tasks share the kernel and the space, tuned on different sizes: "sgemm" on
 // n = 2048, 4096 and "sgemm-small" on n = 1024, where a large tile leaves most SMs
@@ -49,7 +53,8 @@ class CudaSgemmTask final : public CudaTask {
                 Parameter::list("TN", ints({4, 8, 16})), Parameter::list("VEC", ints({1, 2, 4})),
                 Parameter::boolean("DBUF"), Parameter::list("PAD", ints({0, 4})),
                 Parameter::list("WX", ints({4, 8, 16, 32})),
-                Parameter::list("PIPE", ints({0, 2, 3, 4})), Parameter::boolean("AT")},
+                Parameter::list("PIPE", ints({0, 2, 3, 4})), Parameter::boolean("AT"),
+                Parameter::list("MINB", ints({1, 2, 4}))},
                {"(BM // TM) * (BN // TN) >= 64", "(BM // TM) * (BN // TN) <= 1024",
                 "(BM * BK) % ((BM // TM) * (BN // TN) * VEC) == 0",
                 "(BN * BK) % ((BM // TM) * (BN // TN) * VEC) == 0", "BK % VEC == 0",
@@ -57,7 +62,8 @@ class CudaSgemmTask final : public CudaTask {
                 "PIPE == 0 or (VEC == 4 and not DBUF)", "PIPE > 0 or AT",
                 "PIPE == 0 or not AT or PIPE * BK * (BM + BN + 2 * PAD) * 4 <= 101376",
                 "PIPE == 0 or AT or PIPE * (BM * (BK + PAD) + BK * (BN + PAD)) * 4 <= 101376",
-                "TM * TN <= 128", "(BN // TN) % WX == 0", "(BM // TM) % (32 // WX) == 0"}) {}
+                "TM * TN <= 128", "(BN // TN) % WX == 0", "(BM // TM) % (32 // WX) == 0",
+                "MINB == 1 or (BM // TM) * (BN // TN) * MINB <= 512"}) {}
 
   std::string name() const override { return name_; }
   std::string summary() const override { return summary_; }
@@ -74,7 +80,8 @@ class CudaSgemmTask final : public CudaTask {
                                  {"PAD", std::int64_t{0}},
                                  {"WX", std::int64_t{16}},
                                  {"PIPE", std::int64_t{0}},
-                                 {"AT", true}});
+                                 {"AT", true},
+                                 {"MINB", std::int64_t{1}}});
   }
   std::string render(const std::map<std::string, Value>& bindings) const override {
     return render_cuda_source(kSgemmTemplate, bindings);

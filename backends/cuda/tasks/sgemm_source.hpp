@@ -36,7 +36,9 @@ __device__ __forceinline__ void copy_async(float* dst, const float* src, bool in
 }
 #endif
 
-extern "C" __global__ void __launch_bounds__(THREADS) sgemm(const float* __restrict__ A,
+// MINB: blocks per SM the register allocation must leave room for (2 caps a 256-thread
+// block at 128 registers).
+extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* __restrict__ A,
     const float* __restrict__ B, float* __restrict__ C, int M, int N, int K) {
   const int tid = threadIdx.x;
   // A warp covers WX x WY threads of the TX-wide thread grid: its shared-memory reads

@@ -110,6 +110,24 @@ TEST_F(CudaEvaluatorTest, EveryValidHeat2dShapeSampledIsCorrect) {
   }
 }
 
+// Programmatic dependent launch: each step may be scheduled while the one before
+// drains and must wait on the device for what it wrote. 16 steps over grids of many
+// waves, both paths (a row length that no vector divides, one that all do), against the
+// reference; a step that read early would read the grid of two steps before.
+TEST_F(CudaEvaluatorTest, Heat2dWithOverlappedLaunchesIsCorrect) {
+  auto task = make_cuda_heat2d_task();
+  WorkerPool pool(1, cuda_worker_options());
+  const std::vector<ProblemSize> sizes = {{"1031x1517x16", {1031, 1517, 16}},
+                                          {"1024x2048x16", {1024, 2048, 16}}};
+  CudaEvaluator ev(*task, task->space(), sizes, pool, fitness(), quick());
+  for (const char* canonical :
+       {"BLOCK_X=128,BLOCK_Y=4,CELLS_Y=2,LDG=False,PDL=True,STCS=False,VEC=4",
+        "BLOCK_X=32,BLOCK_Y=1,CELLS_Y=1,LDG=True,PDL=True,STCS=True,VEC=1"}) {
+    const Evaluation e = ev.evaluate(task->space().parse_canonical(canonical));
+    EXPECT_EQ(e.status, EvalStatus::ok) << canonical << ": " << e.diagnostic;
+  }
+}
+
 TEST_F(CudaEvaluatorTest, PtxFallbackRunsToo) {
   auto task = make_cuda_triad_task();
   WorkerPool pool(1, cuda_worker_options());

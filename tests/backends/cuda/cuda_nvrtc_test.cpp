@@ -31,13 +31,15 @@ TEST(Nvrtc, CompilesToCubinForTheDeviceArchitecture) {
 }
 
 // Both ways the sgemm template stages k-slices (through registers; cp.async with three
-// stages in dynamic shared memory) compile to sm_90 machine code, with no GPU.
+// stages in dynamic shared memory), with one or two blocks per SM, compile to sm_90
+// machine code, with no GPU.
 TEST(Nvrtc, SgemmCompilesWithRegisterAndAsyncCopyPipelines) {
   auto task = make_cuda_sgemm_task();
   for (const char* canonical :
-       {"AT=True,BK=16,BM=128,BN=128,DBUF=True,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8",
-        "AT=False,BK=16,BM=128,BN=128,DBUF=False,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8",
-        "AT=True,BK=16,BM=128,BN=128,DBUF=False,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8"}) {
+       {"AT=True,BK=16,BM=128,BN=128,DBUF=True,MINB=1,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8",
+        "AT=True,BK=8,BM=128,BN=128,DBUF=True,MINB=2,PAD=4,PIPE=0,TM=8,TN=8,VEC=4,WX=8",
+        "AT=False,BK=16,BM=128,BN=128,DBUF=False,MINB=2,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8",
+        "AT=True,BK=16,BM=128,BN=128,DBUF=False,MINB=1,PAD=4,PIPE=3,TM=8,TN=8,VEC=4,WX=8"}) {
     const auto bindings = task->space().bindings(task->space().parse_canonical(canonical));
     const NvrtcResult r = nvrtc_compile(request_for(task->render(bindings), "sgemm"));
     ASSERT_TRUE(r.ok) << canonical << ":\n" << r.log;

@@ -29,21 +29,26 @@ TEST(WorkerProtocol, CudaRunRequestRoundTripsWithItsLaunchGeometry) {
   r.flush_l2 = true;
   r.time = false;
   r.measure.max_seconds = 0.25;
-  r.sizes.push_back({ProblemSize{"n=64", {64, 64}}, LaunchShape{{4, 2, 1}, {16, 16, 1}, 512}});
+  r.sizes.push_back(
+      {ProblemSize{"n=64", {64, 64}}, LaunchShape{{4, 2, 1}, {16, 16, 1}, 512, true}});
   r.sizes.push_back({ProblemSize{"n=8", {8}}, std::nullopt});
+  r.sizes.push_back({ProblemSize{"n=9", {9}}, LaunchShape{{1, 1, 1}, {32, 1, 1}, 0}});
   const RunRequest back = run_request_from_json(to_json(r));
   EXPECT_EQ(back.kernel, "abc");
   EXPECT_EQ(back.problem, "sgemm");
   EXPECT_TRUE(back.flush_l2);
   EXPECT_FALSE(back.time);
   EXPECT_DOUBLE_EQ(back.measure.max_seconds, 0.25);
-  ASSERT_EQ(back.sizes.size(), 2u);
+  ASSERT_EQ(back.sizes.size(), 3u);
   ASSERT_TRUE(back.sizes[0].launch);
   EXPECT_EQ(back.sizes[0].launch->grid, (std::array<std::uint32_t, 3>{4, 2, 1}));
   EXPECT_EQ(back.sizes[0].launch->block, (std::array<std::uint32_t, 3>{16, 16, 1}));
   EXPECT_EQ(back.sizes[0].launch->shared_bytes, 512u);
+  EXPECT_TRUE(back.sizes[0].launch->overlap_launches);
   EXPECT_EQ(back.sizes[0].size.dims, (std::vector<std::int64_t>{64, 64}));
   EXPECT_FALSE(back.sizes[1].launch);
+  ASSERT_TRUE(back.sizes[2].launch);
+  EXPECT_FALSE(back.sizes[2].launch->overlap_launches);
 }
 
 TEST(WorkerProtocol, CompileReplyRoundTripsAndAFailureReplyReadsAsACompileAndARun) {
