@@ -5,6 +5,7 @@
 #include <set>
 
 #include "interop/task_manifest_file.hpp"
+#include "kernels/manifest_task.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_validation.hpp"
 #include "runs/space_check.hpp"
@@ -80,6 +81,13 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
     }
     plan.manifest_tasks = std::make_shared<TaskRegistry>();
     std::unique_ptr<Task> task = load_manifest_task(spec.task_file);
+    if (manifest_of(*task)->language != "cpp") {
+      throw_input_error(
+          "this build tunes C++ (CPU) manifests only; a CUDA manifest is checked "
+          "by `evojit tasks --task-file` but not run yet",
+          spec.task_file.string() + "#/language",
+          "tune a CUDA kernel with --kernel-source FILE.cu --t1 FILE.json");
+    }
     context.task = task->name();
     plan.manifest_tasks->add(std::move(task));
     context.tasks = plan.manifest_tasks.get();

@@ -9,13 +9,16 @@
 namespace evojit {
 namespace {
 
-// The compiler's error lines (clang prints "file:line:col: error: ..."), at most a few.
-std::string error_lines(const std::string& log, std::size_t max_lines = 4) {
+// The compiler's error and note lines ("file:line:col: error: ..."), at most a few.
+std::string error_lines(const std::string& log, std::size_t max_lines = 5) {
   std::istringstream in(log);
   std::string line, out;
   std::size_t kept = 0;
   while (std::getline(in, line) && kept < max_lines) {
-    if (line.find("error:") == std::string::npos) continue;
+    // The notes say which argument did not convert.
+    if (line.find("error:") == std::string::npos && line.find("note:") == std::string::npos) {
+      continue;
+    }
     out += "\n  " + line;
     ++kept;
   }
