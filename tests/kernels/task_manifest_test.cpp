@@ -39,7 +39,7 @@ std::string error_of(const json& doc) {
   try {
     parse_task_manifest(doc, "m.json");
   } catch (const InputError& e) {
-    return e.where() + ": " + e.what();
+    return e.what();  // "where: what (hint)"
   }
   return "no error";
 }
@@ -47,11 +47,14 @@ std::string error_of(const json& doc) {
 TEST(TaskManifest, ErrorsNameTheJsonPointer) {
   json unknown = manifest_doc();
   unknown["paramters"] = json::object();
-  EXPECT_EQ(error_of(unknown), "m.json#/paramters: unknown key 'paramters'");
+  EXPECT_NE(error_of(unknown).find("m.json#/paramters: unknown key 'paramters'"), std::string::npos)
+      << error_of(unknown);
 
   json type = manifest_doc();
   type["arguments"][1]["type"] = "float16";
-  EXPECT_EQ(error_of(type), "m.json#/arguments/1/type: unknown type 'float16'");
+  EXPECT_NE(error_of(type).find("m.json#/arguments/1/type: unknown type 'float16'"),
+            std::string::npos)
+      << error_of(type);
 
   json length = manifest_doc();
   length["arguments"][0]["length"] = "n + m";
