@@ -14,6 +14,7 @@
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
+#include "interop/task_manifest_file.hpp"
 #include "runs/resume.hpp"
 #include "runs/run.hpp"
 #include "runs/run_config_file.hpp"
@@ -30,6 +31,25 @@ Registries builtins() {
   Registries r;
   register_builtins(r);
   return r;
+}
+
+// `evojit tasks --task-file F`: the manifest checked and described, nothing run.
+void describe_manifest(const std::string& file) {
+  const std::unique_ptr<Task> task = load_manifest_task(file);
+  const ParameterSpace& space = task->space();
+  std::printf("%s: %s\n", task->name().c_str(), task->summary().c_str());
+  std::printf("parameters: %zu, %llu points before restrictions\n", space.size(),
+              static_cast<unsigned long long>(space.cartesian_size()));
+  for (const Parameter& p : space.parameters()) {
+    std::printf("  %-16s %zu values\n", p.name.c_str(), p.values.size());
+  }
+  std::printf("restrictions: %zu\n", space.constraint_texts().size());
+  std::printf("seed: %s\n", space.canonical(task->seed()).c_str());
+  std::printf("training sizes:");
+  for (const ProblemSize& s : task->training_sizes()) std::printf(" %s", s.label.c_str());
+  std::printf("\nheld-out sizes:");
+  for (const ProblemSize& s : task->held_out_sizes()) std::printf(" %s", s.label.c_str());
+  std::printf("\n");
 }
 
 void list_tasks() {
@@ -133,7 +153,7 @@ void apply_backend_flags(const BackendFlags& flags, RunSpec& spec) {
     throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
                       "evojit run", "see `evojit tasks` for the tasks");
   }
-  if (spec.backend == "cpu" && spec.task.empty()) {
+  if (spec.backend == "cpu" && spec.task.empty() && spec.task_file.empty()) {
     throw_input_error("give either --task (tune a kernel) or --replay (a recorded space)",
                       "evojit run", "see `evojit tasks` for the tasks");
   }
@@ -164,6 +184,7 @@ void apply_config_file(const CLI::App& cmd, const std::string& file, RunSpec& co
   RunSpec merged = load_run_config(file);
   auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
   if (given("--task")) merged.task = config.task;
+  if (given("--task-file")) merged.task_file = config.task_file;
   if (given("--strategy")) merged.strategy = config.strategy;
   if (given("--fitness")) merged.fitness = config.fitness;
   if (given("--budget")) merged.budget_evaluations = config.budget_evaluations;
@@ -198,6 +219,8 @@ void add_run(CLI::App& app) {
   cmd->add_option("--config", *config_file,
                   "Run configuration file (JSON); flags given on the command line override it");
   cmd->add_option("--task", config->task, "Task to tune (see `evojit tasks`)");
+  cmd->add_option("--task-file", config->task_file,
+                  "Your own kernel: a task manifest (JSON; README \"Your own kernel\")");
   cmd->add_option("--replay", backend->replay,
                   "Replay a Kernel Tuner cache file (.json/.json.gz) instead of a task");
   cmd->add_option("--t1", backend->t1, "T1 tuning input giving the replayed space's conditions");
@@ -250,6 +273,9 @@ void add_run(CLI::App& app) {
       config->fitness_params =
           parse_params(*fitness_params_text, "--fitness-params", "e.g. --fitness-params '{}'");
     }
+    // Absolute, so that `evojit resume` finds the manifest from any folder.
+    if (!config->task_file.empty())
+      config->task_file = std::filesystem::absolute(config->task_file);
     config->out_dir = *out;
     config->profile_path = *profile_path;
     const NominalFigures figures = nominal_figures(*nominal);
@@ -300,7 +326,12 @@ void add_resume(CLI::App& app) {
 }  // namespace
 
 void add_commands(CLI::App& app) {
-  app.add_subcommand("tasks", "List the tasks and strategies")->callback(list_tasks);
+  auto* tasks = app.add_subcommand("tasks", "List the tasks and strategies");
+  auto task_file = std::make_shared<std::string>();
+  tasks->add_option("--task-file", *task_file,
+                    "Check a task manifest and print its space and sizes, without running");
+  tasks->callback(
+      [task_file] { task_file->empty() ? list_tasks() : describe_manifest(*task_file); });
   add_roofline(app, g_exit_code);
   add_run(app);
   add_show(app);

@@ -61,7 +61,14 @@ std::string define_value(const Value& v) {
 std::string render_with_defines(const std::string& kernel_template,
                                 const std::map<std::string, Value>& bindings) {
   std::string source = cpu_kernel_prelude();
-  source += "\n// parameters\n";
+  source += render_defines(bindings);
+  source += "\n";
+  source += kernel_template;
+  return source;
+}
+
+std::string render_defines(const std::map<std::string, Value>& bindings) {
+  std::string source = "\n// parameters\n";
   for (const auto& [name, value] : bindings) {
     if (!is_identifier(name)) {
       throw_input_error("parameter name '" + name + "' is not a C identifier", "render",
@@ -69,8 +76,6 @@ std::string render_with_defines(const std::string& kernel_template,
     }
     source += "#define " + name + " " + define_value(value) + "\n";
   }
-  source += "\n";
-  source += kernel_template;
   return source;
 }
 

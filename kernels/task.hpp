@@ -19,7 +19,7 @@
 namespace evojit {
 
 struct ProblemSize {
-  std::string label;                // "n=2^20", "1024x1024x8"
+  std::string label;               // "n=2^20", "1024x1024x8"
   std::vector<std::int64_t> dims;  // task-specific meaning, at most kMaxKernelDims
 };
 
@@ -36,7 +36,7 @@ struct CheckResult {
   bool ok = false;
   double max_error = 0.0;  // the task's error metric (max relative error, say)
   double tolerance = 0.0;
-  std::string message;     // where it went wrong: index, got, expected
+  std::string message;  // where it went wrong: index, got, expected
 };
 
 // One size's data in the worker: inputs, outputs and the reference result.
@@ -50,6 +50,9 @@ class ProblemInstance {
   virtual void reset() = 0;
   // Compares the outputs of the last run with the reference.
   virtual CheckResult check() const = 0;
+  // What the compiled entry point is called with: &args() under the fixed ABI; a task
+  // with its own call thunk (a manifest task) hands its argument block instead.
+  virtual const void* entry_argument() const { return &args(); }
 };
 
 class Task {
@@ -68,10 +71,17 @@ class Task {
   // True when the kernel updates its inputs, so inputs are reset between repetitions.
   virtual bool updates_in_place() const { return false; }
   virtual std::unique_ptr<ProblemInstance> instantiate(const ProblemSize& size) const = 0;
+  // A task from a manifest (kernels/manifest_task.hpp): its self-contained JSON text,
+  // which the worker builds the task from; empty for a task the worker knows by name.
+  virtual std::string manifest_json() const { return {}; }
+  // Compiler flags for a kernel written as users write them (system headers, OpenMP);
+  // empty: the hermetic built-in path (no include paths, the prelude's ABI).
+  virtual std::vector<std::string> compile_flags() const { return {}; }
 };
 
-// The source that render() builds from a template: the prelude, one #define per
-// binding (booleans as 0/1, strings bare), then the template text.
+// One #define per binding (render_defines), and the source that render() builds from a template:
+// the prelude, one #define per binding (booleans as 0/1, strings bare), then the template text.
+std::string render_defines(const std::map<std::string, Value>& bindings);
 std::string render_with_defines(const std::string& kernel_template,
                                 const std::map<std::string, Value>& bindings);
 

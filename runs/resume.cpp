@@ -88,6 +88,7 @@ RunSpec run_config_from_run_json(const json& c, const std::string& where) {
     config.backend = c.value("backend", config.backend);
     config.backend_options = c.value("backend_options", json::object());
     config.task = c.value("task", std::string());
+    config.task_file = c.value("task_file", std::string());
     config.strategy = c.at("strategy").get<std::string>();
     config.strategy_params = c.value("strategy_params", json::object());
     config.fitness = c.value("fitness", std::string());

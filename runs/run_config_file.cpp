@@ -20,10 +20,23 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::string_view kTopKeys[] = {
-    "task",      "strategy",       "strategy_params", "budget",         "seed",           "out",
-    "overrides", "constraints",    "workers",         "measure",        "collapse_ratio", "profile",
-    "fitness",   "fitness_params", "backend",         "backend_options"};
+constexpr std::string_view kTopKeys[] = {"task",
+                                         "strategy",
+                                         "strategy_params",
+                                         "budget",
+                                         "seed",
+                                         "out",
+                                         "overrides",
+                                         "constraints",
+                                         "workers",
+                                         "measure",
+                                         "collapse_ratio",
+                                         "profile",
+                                         "fitness",
+                                         "fitness_params",
+                                         "backend",
+                                         "backend_options",
+                                         "task_file"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};
@@ -328,6 +341,9 @@ RunSpec parse_run_config(std::string_view text, const std::string& where) {
   if (auto it = doc.find("profile"); it != doc.end()) {
     c.profile_path = r.string(*it, "/profile", true);
   }
+  if (auto it = doc.find("task_file"); it != doc.end()) {
+    c.task_file = r.string(*it, "/task_file", true);
+  }
   return c;
 }
 
@@ -341,8 +357,13 @@ RunSpec load_run_config(const std::filesystem::path& file) {
     throw_input_error("is a directory, not a file", file.string(),
                       "give the path of a run configuration (.json)");
   }
-  return parse_run_config(read_bounded_file(file, kConfigFileCap, "run configuration"),
-                          file.string());
+  RunSpec spec =
+      parse_run_config(read_bounded_file(file, kConfigFileCap, "run configuration"), file.string());
+  // A task manifest named in the file is found beside it, wherever the run starts.
+  if (!spec.task_file.empty() && spec.task_file.is_relative()) {
+    spec.task_file = std::filesystem::absolute(file).parent_path() / spec.task_file;
+  }
+  return spec;
 }
 
 }  // namespace evojit

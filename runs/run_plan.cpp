@@ -4,6 +4,8 @@
 #include <ctime>
 #include <set>
 
+#include "interop/task_manifest_file.hpp"
+#include "kernels/manifest_task.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_validation.hpp"
 #include "runs/space_check.hpp"
@@ -72,6 +74,24 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
   BackendContext context;
   context.task = spec.task;
   context.tasks = &registries.tasks;
+  if (!spec.task_file.empty()) {
+    if (!spec.task.empty()) {
+      throw_input_error("give either --task (a built-in task) or --task-file (your own)",
+                        "--task-file " + spec.task_file.string(), "leave one of them out");
+    }
+    plan.manifest_tasks = std::make_shared<TaskRegistry>();
+    std::unique_ptr<Task> task = load_manifest_task(spec.task_file);
+    if (manifest_of(*task)->language != "cpp") {
+      throw_input_error(
+          "this build tunes C++ (CPU) manifests only; a CUDA manifest is checked "
+          "by `evojit tasks --task-file` but not run yet",
+          spec.task_file.string() + "#/language",
+          "tune a CUDA kernel with --kernel-source FILE.cu --t1 FILE.json");
+    }
+    context.task = task->name();
+    plan.manifest_tasks->add(std::move(task));
+    context.tasks = plan.manifest_tasks.get();
+  }
   context.options = spec.backend_options;
   context.workers = plan.spec.workers;
   context.measure = spec.measure;

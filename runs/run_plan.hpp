@@ -19,6 +19,9 @@ namespace evojit {
 
 struct RunPlan {
   RunSpec spec;  // workers capped
+  // The task of spec.task_file, which the backend refers to: declared first, so it
+  // outlives the backend.
+  std::shared_ptr<TaskRegistry> manifest_tasks;
   std::unique_ptr<Backend> backend;
   ParameterSpace space;        // the task's space with overrides and constraints applied
   std::optional<Config> seed;  // the naive kernel, adjusted to the overrides, if valid

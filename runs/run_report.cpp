@@ -131,7 +131,9 @@ std::string format_report(const std::filesystem::path& dir) {
     out << "replay     " << cache << " (recorded on "
         << run.value("recorded_device", identity.value("recorded_device", "")) << ")\n";
   } else {
-    out << "task       " << config.value("task", "") << "\n";
+    // A manifest task is named by its file.
+    const std::string task_file = config.value("task_file", "");
+    out << "task       " << (task_file.empty() ? config.value("task", "") : task_file) << "\n";
   }
   out << "strategy   " << config.value("strategy", "") << "  (seed " << config.value("seed", 0)
       << ")\n";

@@ -24,6 +24,7 @@ nlohmann::json to_json(const RunSpec& c) {
                         {"max_seconds", c.measure.max_seconds}}},
                       {"collapse_ratio", c.collapse_ratio},
                       {"checkpoint_every", c.checkpoint_every}};
+  if (!c.task_file.empty()) j["task_file"] = c.task_file.string();
   if (c.peak_bandwidth) j["peak_bandwidth"] = *c.peak_bandwidth;
   if (c.peak_flops) j["peak_flops"] = *c.peak_flops;
   return j;

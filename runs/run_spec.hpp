@@ -24,6 +24,9 @@ struct RunSpec {
   std::string backend = "cpu";
   nlohmann::json backend_options = nlohmann::json::object();
   std::string task;  // a registered task; empty when the backend makes its own (replay)
+  // A task manifest (kernels/task_manifest.hpp): the user's own kernel, loaded by the
+  // run (interop/task_manifest_file.hpp) and named by its "name"; task stays empty.
+  std::filesystem::path task_file;
   // The default: best mean score on the search-efficiency benchmark and better
   // than random search on every recorded space (bench/search_efficiency.cpp).
   std::string strategy = "bandit";

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 libclang-rt-19-dev
-  libtbb-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
+  libtbb-dev libomp-19-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libxxhash-dev zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev
   python3 python3-venv  # the tests check evojit's Kernel Tuner caches with Kernel Tuner (pip, in a venv)

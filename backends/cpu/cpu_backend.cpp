@@ -1,6 +1,7 @@
 #include "backends/cpu/cpu_backend.hpp"
 
 #include "backends/cpu/cpu_machine_profile.hpp"
+#include "backends/cpu/manifest_check.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/error.hpp"
 
@@ -49,6 +50,7 @@ std::optional<MachineProfile> CpuBackend::ceilings(const std::filesystem::path& 
 CompileRequest CpuBackend::compile_request(const Artifact& artifact) const {
   CompileRequest r;
   r.source = artifact.source;
+  r.options = task_.compile_flags();
   return r;
 }
 
@@ -56,8 +58,23 @@ RunRequest CpuBackend::run_request(const WorkerKernel& /*kernel*/,
                                    std::span<const ProblemSize> sizes) const {
   RunRequest r;
   r.task = task_.name();
+  r.task_manifest = task_.manifest_json();
+  r.time = !checking_seed_;
   for (const ProblemSize& s : sizes) r.sizes.push_back(RunSize{s, std::nullopt});
   return r;
+}
+
+void CpuBackend::require_ready() {
+  WorkerBackend::require_ready();
+  if (task_.manifest_json().empty()) return;
+  checking_seed_ = true;
+  try {
+    require_manifest_seed_runs(*this, task_);
+  } catch (...) {
+    checking_seed_ = false;
+    throw;
+  }
+  checking_seed_ = false;
 }
 
 void register_cpu_backend(BackendRegistry& registry) {

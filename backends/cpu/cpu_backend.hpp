@@ -4,6 +4,7 @@
 // machine's measured roofline (backends/cpu/cpu_machine_profile.hpp).
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "evaluators/backend.hpp"
@@ -30,6 +31,9 @@ class CpuBackend final : public WorkerBackend {
   std::optional<MachineProfile> ceilings(const std::filesystem::path& profile_path,
                                          const Notify& note) override;
   nlohmann::json identity() const override { return {{"device", "cpu"}}; }
+  // The workers start; a manifest task's seed must also compile and agree with its
+  // reference (backends/cpu/manifest_check.hpp), or the run stops before it writes.
+  void require_ready() override;
 
  protected:
   CompileRequest compile_request(const Artifact& artifact) const override;
@@ -38,6 +42,7 @@ class CpuBackend final : public WorkerBackend {
 
  private:
   const Task& task_;
+  std::atomic<bool> checking_seed_ = false;  // the seed check runs without timing
 };
 
 // "cpu": context.task resolved in context.tasks; no options (InputError naming any

@@ -110,7 +110,8 @@ void CpuJit::Impl::evict_beyond_bound() {
 
 CpuJit::Impl::Impl(JitOptions opts) : options(std::move(opts)) {
   initialize_llvm_once();
-  frontend = std::make_unique<detail::ClangFrontend>(options.opt_level, options.extra_flags);
+  frontend = std::make_unique<detail::ClangFrontend>(options.opt_level, options.extra_flags,
+                                                     options.system_headers);
 
   // One target machine for the whole session, for exactly the CPU and features the
   // front end resolved from -march=native, so IR and machine code agree.
@@ -228,6 +229,8 @@ CpuJit::CpuJit(JitOptions options) : impl_(std::make_unique<Impl>(std::move(opti
 CpuJit::~CpuJit() = default;
 
 std::string CpuJit::target_description() const { return impl_->description; }
+
+std::vector<std::string> CpuJit::include_dirs() const { return impl_->frontend->include_dirs(); }
 
 std::size_t CpuJit::cache_size() const {
   std::lock_guard lock(impl_->mutex);

@@ -24,6 +24,10 @@ struct JitOptions {
   int opt_level = 3;
   // Extra clang driver flags (e.g. "-ffast-math", "-DFOO=1").
   std::vector<std::string> extra_flags;
+  // Kernels as users write them: the system's C++ headers (and with extra_flags
+  // -fopenmp, OpenMP). Off: the hermetic path of the built-in kernels, no header
+  // search beyond clang's builtin headers (faster to compile).
+  bool system_headers = false;
   // Linked kernels kept; older ones are freed. At least 1.
   std::size_t max_kernels = 64;
 };
@@ -52,6 +56,8 @@ class CpuJit {
   // The host CPU name and features the code is generated for, e.g. "znver3".
   std::string target_description() const;
   std::size_t cache_size() const;
+  // The header search directories kernels may read (the sandbox keeps them readable).
+  std::vector<std::string> include_dirs() const;
   // Whether `entry` (a CompiledKernel::entry) still points at linked code.
   bool holds(const void* entry) const;
 

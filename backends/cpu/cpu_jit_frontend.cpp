@@ -9,6 +9,7 @@
 #include <clang/Frontend/CompilerInvocation.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Frontend/Utils.h>
+#include <clang/Lex/HeaderSearchOptions.h>
 #include <clang/Lex/PreprocessorOptions.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/IR/LLVMContext.h>
@@ -72,17 +73,22 @@ class CapturingPrinter : public clang::TextDiagnosticPrinter {
 
 }  // namespace
 
-ClangFrontend::ClangFrontend(int opt_level, const std::vector<std::string>& flags) {
+ClangFrontend::ClangFrontend(int opt_level, const std::vector<std::string>& flags,
+                             bool system_headers) {
   // The same command a person would type, resolved once by clang's own driver, so
   // -march=native (host CPU name and features), the -O3 defaults (vectorizers,
   // unrolling, fp-contract) and the target ABI are exactly those of clang++.
   // No header search beyond clang's builtin headers (immintrin.h and friends).
+  // With system_headers, the driver's own search for the system's C++ headers (the
+  // GCC installation's libstdc++, /usr/include), as clang++ on the command line.
   std::vector<std::string> args = {"clang++", "-std=c++20", "-O" + std::to_string(opt_level),
-                                   "-march=native", "-fno-exceptions", "-fno-rtti", "-nostdlibinc",
-                                   "-nostdinc++", "-fno-color-diagnostics", "-resource-dir",
+                                   "-march=native", "-fno-color-diagnostics", "-resource-dir",
                                    EVOJIT_CLANG_RESOURCE_DIR,
                                    // The caller runs the IR pipeline with the JIT's target machine.
                                    "-Xclang", "-disable-llvm-passes"};
+  if (!system_headers) {
+    args.insert(args.end(), {"-fno-exceptions", "-fno-rtti", "-nostdlibinc", "-nostdinc++"});
+  }
   args.insert(args.end(), flags.begin(), flags.end());
   args.insert(args.end(), {"-c", kKernelFileName});
   std::vector<const char*> argv;
@@ -110,6 +116,9 @@ ClangFrontend::ClangFrontend(int opt_level, const std::vector<std::string>& flag
   invocation->getDiagnosticOpts().ShowColors = false;
   invocation_ = std::move(invocation);
   for (const auto& a : cc1) command_line_ += a + "\n";
+  for (const auto& entry : invocation_->getHeaderSearchOpts().UserEntries) {
+    include_dirs_.push_back(entry.Path);
+  }
 }
 
 ClangFrontend::~ClangFrontend() = default;

@@ -35,9 +35,11 @@ struct FrontendResult {
 
 class ClangFrontend {
  public:
-  // `flags` are extra driver flags appended after the defaults. Throws
-  // std::runtime_error when the flags do not form a valid compile command.
-  ClangFrontend(int opt_level, const std::vector<std::string>& flags);
+  // `flags` are extra driver flags appended after the defaults. Without
+  // system_headers, no header search beyond clang's builtin headers (hermetic, the
+  // built-in tasks' path); with it, the system's C++ headers as clang++ finds them.
+  // Throws std::runtime_error when the flags do not form a valid compile command.
+  ClangFrontend(int opt_level, const std::vector<std::string>& flags, bool system_headers = false);
   ~ClangFrontend();
   ClangFrontend(const ClangFrontend&) = delete;
   ClangFrontend& operator=(const ClangFrontend&) = delete;
@@ -50,10 +52,13 @@ class ClangFrontend {
   const std::vector<std::string>& features() const;  // "+avx2", "-avx512f", ...
   // The resolved cc1 command line, one argument per line (part of the cache key).
   const std::string& command_line() const { return command_line_; }
+  // The header search directories the driver chose (the sandbox keeps them readable).
+  const std::vector<std::string>& include_dirs() const { return include_dirs_; }
 
  private:
   std::shared_ptr<clang::CompilerInvocation> invocation_;
   std::string command_line_;
+  std::vector<std::string> include_dirs_;
 };
 
 }  // namespace evojit::detail

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -16,6 +17,9 @@
 #ifdef EVOJIT_HAS_TBB
 #include <tbb/task_arena.h>
 #endif
+#ifdef EVOJIT_HAS_OPENMP
+extern "C" int omp_get_max_threads(void);
+#endif
 
 #include "backends/cpu/cpu_jit.hpp"
 #include "backends/cpu/roofline_probe.hpp"
@@ -24,6 +28,7 @@
 #include "evaluators/worker/sandbox.hpp"
 #include "evaluators/worker/worker_limits.hpp"
 #include "evaluators/worker/worker_service.hpp"
+#include "kernels/manifest_task.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/hash.hpp"
 
@@ -52,6 +57,23 @@ class CpuWorkerService final : public WorkerService {
     tbb::task_arena arena(2);
     arena.initialize();
 #endif
+#ifdef EVOJIT_HAS_OPENMP
+    // The OpenMP runtime's serial set-up (environment, machine topology) reads files;
+    // its threads start at the first parallel region, inside the sandbox.
+    (void)omp_get_max_threads();
+#endif
+    // Kernels as users write them: clang's driver finds the system's headers now,
+    // while the filesystem is open; the sandbox then keeps those folders readable.
+    user_jit({"-fopenmp"});
+  }
+
+  // The directories kernels as users write them include from.
+  std::vector<std::string> include_dirs() {
+    try {
+      return user_jit({"-fopenmp"}).include_dirs();
+    } catch (const std::exception&) {
+      return {};
+    }
   }
 
   void set_sandbox(const SandboxReport& r) {
@@ -71,12 +93,18 @@ class CpuWorkerService final : public WorkerService {
   PingReply ping() override { return PingReply{sandbox_}; }
 
   CompileReply compile(const CompileRequest& request) override {
-    CompiledKernel k = jit().compile(request.source, kKernelEntry);
+    CpuJit& compiler = request.options.empty() ? jit() : user_jit(request.options);
+    CompiledKernel k = compiler.compile(request.source, kKernelEntry);
     const std::uint64_t handle = hash_text(request.source);
     if (k.ok) kernels_[handle] = reinterpret_cast<KernelEntry>(k.entry);
     // The JIT frees kernels beyond its bound: forget their entry points with them.
     std::erase_if(kernels_, [&](const auto& kv) {
-      return !jit().holds(reinterpret_cast<const void*>(kv.second));
+      const void* entry = reinterpret_cast<const void*>(kv.second);
+      if (jit_ && jit_->holds(entry)) return false;
+      for (const auto& [flags, user] : user_jits_) {
+        if (user->holds(entry)) return false;
+      }
+      return true;
     });
     CompileReply reply;
     reply.ok = k.ok;
@@ -89,12 +117,14 @@ class CpuWorkerService final : public WorkerService {
   }
 
   RunReply run(const RunRequest& request) override {
-    const Task* task = tasks_.find(request.task);
+    const Task* task = request.task_manifest.empty() ? tasks_.find(request.task)
+                                                     : &manifest_task(request.task_manifest);
     if (!task) throw std::runtime_error("unknown task '" + request.task + "'");
     const auto handle = std::stoull(request.kernel, nullptr, 16);
     auto kernel_it = kernels_.find(handle);
     if (kernel_it == kernels_.end()) throw std::runtime_error("kernel not compiled in this worker");
-    const KernelEntry kernel = kernel_it->second;
+    // A manifest task's thunk takes its argument block; a built-in's, its KernelArgs.
+    const auto kernel = reinterpret_cast<void (*)(const void*)>(kernel_it->second);
 
     RunReply reply;
     for (const RunSize& run_size : request.sizes) {
@@ -105,7 +135,7 @@ class CpuWorkerService final : public WorkerService {
       r.dims = size.dims;
       // Correctness first, on fresh inputs; only a correct kernel is timed.
       data.reset();
-      kernel(&data.args());
+      kernel(data.entry_argument());
       const CheckResult check = data.check();
       r.ok = check.ok;
       // JSON has no infinity (it would arrive as null): the largest double stands in.
@@ -122,7 +152,7 @@ class CpuWorkerService final : public WorkerService {
       if (request.time) {
         std::function<void()> reset;
         if (task->updates_in_place()) reset = [&] { data.reset(); };
-        r.timing = measure([&] { kernel(&data.args()); }, reset, request.measure);
+        r.timing = measure([&] { kernel(data.entry_argument()); }, reset, request.measure);
       }
       reply.sizes.push_back(std::move(r));
     }
@@ -164,8 +194,42 @@ class CpuWorkerService final : public WorkerService {
     return *jit_;
   }
 
+  // The JIT for kernels as users write them, one per set of flags.
+  CpuJit& user_jit(const std::vector<std::string>& flags) {
+    auto& slot = user_jits_[flags];
+    if (!slot) {
+      JitOptions options;
+      options.max_kernels = max_kernels_;
+      options.system_headers = true;
+      options.extra_flags = flags;
+      slot = std::make_unique<CpuJit>(options);
+    }
+    return *slot;
+  }
+
+  // The task a manifest describes, built once per manifest; its reference kernel
+  // compiles with the task's own flags.
+  const Task& manifest_task(const std::string& text) {
+    auto it = manifest_tasks_.find(text);
+    if (it != manifest_tasks_.end()) return *it->second;
+    TaskManifest m = parse_task_manifest(nlohmann::json::parse(text), "task manifest");
+    std::vector<std::string> flags;
+    {
+      const auto probe = make_manifest_task(m);
+      flags = probe->compile_flags();
+    }
+    auto compile = [this, flags](const std::string& source) -> ThunkEntry {
+      CompiledKernel k = user_jit(flags).compile(source, kKernelEntry);
+      if (!k.ok) throw std::runtime_error("the reference does not compile:\n" + k.log);
+      return reinterpret_cast<ThunkEntry>(k.entry);
+    };
+    auto task = make_manifest_task(std::move(m), compile);
+    return *manifest_tasks_.emplace(text, std::move(task)).first->second;
+  }
+
   ProblemInstance& instance(const Task& task, const ProblemSize& size) {
     std::string key = task.name();
+    if (!task.manifest_json().empty()) key += ":" + hash_hex(hash_text(task.manifest_json()));
     for (std::int64_t d : size.dims) key += ":" + std::to_string(d);
     auto it = instances_.find(key);
     if (it == instances_.end()) it = instances_.emplace(key, task.instantiate(size)).first;
@@ -176,6 +240,8 @@ class CpuWorkerService final : public WorkerService {
   const TaskRegistry& tasks_;
   json sandbox_ = {{"landlock", false}, {"seccomp", false}, {"detail", "sandbox disabled"}};
   std::unique_ptr<CpuJit> jit_;
+  std::map<std::vector<std::string>, std::unique_ptr<CpuJit>> user_jits_;
+  std::map<std::string, std::unique_ptr<Task>> manifest_tasks_;
   std::unordered_map<std::uint64_t, KernelEntry> kernels_;
   std::map<std::string, std::unique_ptr<ProblemInstance>> instances_;
 };
@@ -215,6 +281,10 @@ int serve_worker(int in_fd, int out_fd, const WorkerSetup& setup, const TaskRegi
     // Builtin headers (immintrin.h...) stay readable: kernels may include them.
     options.read_only_dirs.push_back(EVOJIT_CLANG_RESOURCE_DIR);
 #endif
+    // So do the system's C++ headers, for kernels as users write them.
+    for (const std::string& dir : service.include_dirs()) {
+      if (std::filesystem::is_directory(dir)) options.read_only_dirs.push_back(dir);
+    }
     service.set_sandbox(enter_sandbox(options));
   }
   watch_for_orphaning(static_cast<pid_t>(setup.driver_pid));

@@ -128,6 +128,7 @@ json to_json(const RunRequest& r) {
   j["time"] = r.time;
   if (!r.task.empty()) j["task"] = r.task;
   if (!r.problem.empty()) j["problem"] = r.problem;
+  if (!r.task_manifest.empty()) j["task_manifest"] = r.task_manifest;
   if (r.flush_l2) j["flush_l2"] = true;
   return j;
 }
@@ -181,6 +182,7 @@ RunRequest run_request_from_json(const json& j) {
   r.time = optional_field<bool>(j, "time", true);
   r.task = optional_field<std::string>(j, "task", "");
   r.problem = optional_field<std::string>(j, "problem", "");
+  r.task_manifest = optional_field<std::string>(j, "task_manifest", "");
   r.flush_l2 = optional_field<bool>(j, "flush_l2", false);
   return r;
 }

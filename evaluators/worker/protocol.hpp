@@ -49,6 +49,8 @@ class MalformedMessage : public std::runtime_error {
 struct CompileRequest {
   std::string source;
   // CUDA: the __global__ function to look up, NVRTC options, PTX instead of a cubin.
+  // CPU: non-empty options compile the kernel as users write it (system headers, the
+  // options as clang flags, e.g. -fopenmp) rather than on the hermetic built-in path.
   std::string kernel_name;
   std::vector<std::string> options;
   bool force_ptx = false;
@@ -77,6 +79,9 @@ struct RunRequest {
   std::string task;       // CPU: the registered task whose inputs it runs on
   std::string problem;    // CUDA: the problem kind (backends/cuda/tasks)
   bool flush_l2 = false;  // CUDA: flush the L2 before every timed repetition
+  // CPU: a task from a manifest, as its self-contained JSON text (kernels/task_manifest.hpp);
+  // the worker builds the task and its buffers from it. Empty: `task` names a built-in.
+  std::string task_manifest;
 };
 
 struct RooflineRequest {
