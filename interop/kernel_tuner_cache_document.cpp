@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "interop/fast_json_sax.hpp"
 #include "support/error.hpp"
 
 namespace evojit::kernel_tuner_cache {
@@ -213,10 +214,18 @@ std::vector<std::uint32_t> key_order(const std::vector<RawEntry>& entries) {
 // `error` (what json::parse would have thrown).
 bool stream_document(std::string_view text, CacheDocument& out, std::string& error) {
   out = CacheDocument{};
-  DocumentReader reader(out);
-  if (!json::sax_parse(text, &reader)) {
-    error = reader.error();
-    return false;
+  bool read = false;
+  {
+    DocumentReader reader(out);
+    read = FastJsonSax<DocumentReader>(text, reader).run();
+  }
+  if (!read) {  // outside the fast reader's subset, or not JSON: nlohmann's word
+    out = CacheDocument{};
+    DocumentReader reader(out);
+    if (!json::sax_parse(text, &reader)) {
+      error = reader.error();
+      return false;
+    }
   }
   out.order = key_order(out.entries);
   return true;

@@ -40,11 +40,18 @@ struct EntryTables {
   std::unordered_map<std::string, std::uint32_t>& metric_index;
   std::vector<KernelTunerCache::Metric>& metrics;
   const std::vector<std::string>& keys;
+  // The last entry's field names, each with its metric index or kNotMetric: entries
+  // share their names, so each is classified once, not 10^5 times.
+  static constexpr std::uint32_t kNotMetric = static_cast<std::uint32_t>(-1);
+  std::vector<std::pair<std::string, std::uint32_t>> field_kinds = {};
 };
 
-// Entry `e` (at where#pointer) of a cache whose first objective is `objective`.
-// Throws InputError naming the pointer of what is wrong.
-CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std::string& pointer,
+// JSON Pointer of the cache entry written under `key` ("/cache/16,8,2").
+std::string entry_pointer(std::string_view key);
+
+// Entry `e`, written under `key` in `where`, of a cache whose first objective is
+// `objective`. Throws InputError naming the pointer of what is wrong.
+CacheEntry parse_entry(const EntryFields& e, const std::string& where, std::string_view key,
                        const std::string& objective, EntryTables& tables);
 
 }  // namespace evojit::kernel_tuner_cache

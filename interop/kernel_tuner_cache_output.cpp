@@ -163,8 +163,12 @@ std::string python_str(const Value& v) {
   return text;
 }
 
-std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
-                                    const std::vector<T4Record>& records) {
+namespace {
+
+// The text of the cache file, handed to `out` piece by piece.
+void append_kernel_tuner_cache(AtomicFileWriter* file, std::string& text,
+                               const KernelTunerCacheHeader& header,
+                               const std::vector<T4Record>& records) {
   ordered_json tune_params = ordered_json::object();
   for (std::size_t k = 0; k < header.keys.size(); ++k) {
     ordered_json list = ordered_json::array();
@@ -177,7 +181,7 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
       {"device_name", header.device_name},     {"kernel_name", header.kernel_name},
       {"problem_size", header.problem_size},   {"tune_params_keys", header.keys},
       {"tune_params", std::move(tune_params)}, {"objective", ordered_json::array({"time"})}};
-  std::string text = "{\n\"device_name\": " + head["device_name"].dump() +
+  text += "{\n\"device_name\": " + head["device_name"].dump() +
                      ",\n\"kernel_name\": " + head["kernel_name"].dump() +
                      ",\n\"problem_size\": " + head["problem_size"].dump() +
                      ",\n\"tune_params_keys\": " + head["tune_params_keys"].dump() +
@@ -214,8 +218,17 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
     } else {
       text += entry_json(r, header.keys).dump();
     }
+    if (file != nullptr) file->flush_if_full();
   }
   text += "}\n}";
+}
+
+}  // namespace
+
+std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
+                                    const std::vector<T4Record>& records) {
+  std::string text;
+  append_kernel_tuner_cache(nullptr, text, header, records);
   return text;
 }
 
@@ -223,7 +236,9 @@ void write_kernel_tuner_cache(const std::filesystem::path& file,
                               const KernelTunerCacheHeader& header,
                               const std::vector<T4Record>& records) {
   try {
-    write_file_atomically(file, kernel_tuner_cache_text(header, records));
+    AtomicFileWriter out(file);
+    append_kernel_tuner_cache(&out, out.buffer(), header, records);
+    out.commit();
   } catch (const std::runtime_error& e) {
     throw_input_error(std::string("cannot write the Kernel Tuner cache: ") + e.what(),
                       file.string());

@@ -184,15 +184,18 @@ json to_t4(const std::vector<T4Record>& records, const T4Objective& objective) {
 
 void write_t4(const std::filesystem::path& file, const std::vector<T4Record>& records,
               const T4Objective& objective) {
-  std::string text = "{\"schema_version\": \"" + std::string(kT4SchemaVersion) +
-                     "\",\n\"metadata\": " + t4_metadata(objective).dump() + ",\n\"results\": [";
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    text += i == 0 ? "\n" : ",\n";
-    append_t4_result(text, records[i], objective);
-  }
-  text += "\n]}\n";
   try {
-    write_file_atomically(file, text);
+    AtomicFileWriter out(file);
+    std::string& text = out.buffer();
+    text = "{\"schema_version\": \"" + std::string(kT4SchemaVersion) +
+           "\",\n\"metadata\": " + t4_metadata(objective).dump() + ",\n\"results\": [";
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      text += i == 0 ? "\n" : ",\n";
+      append_t4_result(text, records[i], objective);
+      out.flush_if_full();
+    }
+    text += "\n]}\n";
+    out.commit();
   } catch (const std::runtime_error& e) {
     throw_input_error(std::string("cannot write the T4 results: ") + e.what(), file.string());
   }
