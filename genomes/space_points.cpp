@@ -25,13 +25,11 @@ const std::vector<Config>* ParameterSpace::listed_points() const {
   return listed_ ? &listed_->points : nullptr;
 }
 
-bool ParameterSpace::is_listed(const Config& c) const {
-  return !listed_ || listed_->contains(c);
-}
+bool ParameterSpace::is_listed(const Config& c) const { return !listed_ || listed_->contains(c); }
 
 std::size_t ParameterSpace::PointList::slot_of(const Config& c) const {
   const std::size_t mask = slots.size() - 1;
-  for (std::size_t i = ConfigIndexHash{}(c) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = ConfigIndexHash{}(c)&mask;; i = (i + 1) & mask) {
     if (slots[i] == 0 || points[slots[i] - 1] == c) return i;
   }
 }

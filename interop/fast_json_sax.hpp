@@ -99,7 +99,8 @@ class FastJsonSax {
       const char* digits = start + (negative ? 1 : 0);
       if (integer_end - digits > 18) return false;  // nlohmann's range rules: its own
       std::uint64_t v = 0;
-      for (const char* d = digits; d != integer_end; ++d) v = v * 10 + static_cast<unsigned>(*d - '0');
+      for (const char* d = digits; d != integer_end; ++d)
+        v = v * 10 + static_cast<unsigned>(*d - '0');
       if (negative) return handler_.number_integer(-static_cast<std::int64_t>(v));
       return handler_.number_unsigned(v);
     }

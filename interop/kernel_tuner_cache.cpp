@@ -47,8 +47,8 @@ std::string read_file_text(const std::filesystem::path& file) {
   std::string text;
   // A plain file's text is its size: one allocation instead of a doubling string's
   // copies (a gzip file's may still grow).
-  if (struct stat st {}; ::fstat(fd, &st) == 0 && st.st_size > 0 &&
-                         static_cast<std::uint64_t>(st.st_size) <= cap) {
+  if (struct stat st{};
+      ::fstat(fd, &st) == 0 && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) <= cap) {
     text.reserve(static_cast<std::size_t>(st.st_size));
   }
   std::vector<char> buffer(1 << 20);
@@ -244,7 +244,7 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
     if (!raw.is_object) {
       throw_input_error("expected an object", where + "#" + entry_pointer(raw.key));
     }
-    const kernel_tuner_cache::EntryFields& e = raw.fields;
+    const kernel_tuner_cache::EntryFields e = document.fields_of(raw);
     for (std::size_t k = 0; k < nkeys; ++k) {
       const json* field = e.find(c.keys_[k]);
       if (field == nullptr) require(e, c.keys_[k].c_str(), where, entry_pointer(raw.key));

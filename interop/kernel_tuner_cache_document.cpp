@@ -91,6 +91,7 @@ class DocumentReader {
       case 1:
         if (top_key_ == "cache") {  // a repeated "cache" keeps its last value
           out_.entries.clear();
+          out_.fields.clear();
           out_.header["cache"] = json::object();
           level_ = 2;
           return true;
@@ -98,6 +99,8 @@ class DocumentReader {
         break;
       case 2:
         out_.entries.back().is_object = true;
+        out_.entries.back().first = out_.fields.size();
+        arrived_.clear();
         level_ = 3;
         return true;
       default:
@@ -112,7 +115,10 @@ class DocumentReader {
     if (builder_.active()) {
       builder_.end();
     } else if (level_ == 3) {
-      out_.entries.back().fields.finish();
+      RawEntry& entry = out_.entries.back();
+      entry.count = sort_fields(std::span<EntryField>(out_.fields).subspan(entry.first));
+      out_.fields.resize(entry.first + entry.count);
+      previous_.swap(arrived_);
       level_ = 2;
     } else {
       --level_;
@@ -139,11 +145,9 @@ class DocumentReader {
     } else if (level_ == 1) {
       top_key_ = std::move(name);
     } else if (level_ == 2) {
-      out_.entries.push_back(RawEntry{name, false, {}});
-      out_.entries.back().fields.members.reserve(16);  // one allocation for most entries
+      out_.entries.push_back(RawEntry{name, false, 0, 0});
     } else {
-      // Copied, not moved: the name is the lexer's buffer, which is then reused.
-      out_.entries.back().fields.members.emplace_back(name, json());
+      out_.fields.emplace_back(intern(name), json());
     }
     return true;
   }
@@ -180,8 +184,23 @@ class DocumentReader {
         out_.entries.back().is_object = false;
         return &scratch_;
       default:
-        return &out_.entries.back().fields.members.back().second;
+        return &out_.fields.back().second;
     }
+  }
+
+  // The interned copy of an entry's field name. Entries mostly list the same names
+  // in the same order: the name at the same place in the previous entry is tried
+  // before the set.
+  std::string_view intern(const std::string& name) {
+    const std::size_t at = arrived_.size();
+    std::string_view view;
+    if (at < previous_.size() && previous_[at] == name) {
+      view = previous_[at];
+    } else {
+      view = *out_.names.insert(name).first;
+    }
+    arrived_.push_back(view);
+    return view;
   }
 
   CacheDocument& out_;
@@ -189,6 +208,9 @@ class DocumentReader {
   std::string top_key_;
   ValueBuilder builder_;
   json scratch_;  // values that are read only to be refused (a top-level array, say)
+  // The field names of the entry being read and of the one before, in file order.
+  std::vector<std::string_view> arrived_;
+  std::vector<std::string_view> previous_;
   std::string error_;
 };
 

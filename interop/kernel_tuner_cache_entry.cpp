@@ -29,7 +29,7 @@ std::optional<CacheOutcome> failure_of(const json& v) {
 }
 
 // Fields of an entry that are neither metrics nor observer values.
-bool is_bookkeeping(const std::string& field) {
+bool is_bookkeeping(std::string_view field) {
   static const char* const kFields[] = {
       "time",          "times",          "compile_time", "verification_time", "benchmark_time",
       "strategy_time", "framework_time", "timestamp",    "__error__"};
@@ -41,7 +41,7 @@ bool is_bookkeeping(const std::string& field) {
 
 }  // namespace
 
-void EntryFields::finish() {
+std::size_t sort_fields(std::span<EntryField> members) {
   // Insertion sort: an entry has a dozen fields, and this allocates nothing (it runs
   // once per entry, 10^5 times for a large cache). Stable, so the last of equal names
   // stays last.
@@ -53,10 +53,10 @@ void EntryFields::finish() {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;
-    if (kept != i) members[kept] = std::move(members[i]);
+    if (kept != i) std::swap(members[kept], members[i]);
     ++kept;
   }
-  members.resize(kept);
+  return kept;
 }
 
 const json* EntryFields::find(std::string_view name) const {
@@ -142,7 +142,8 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, std::stri
       }
     }
   } else {
-    throw_input_error("time must be a number or a failure string", where + "#" + entry_pointer(key) + "/time");
+    throw_input_error("time must be a number or a failure string",
+                      where + "#" + entry_pointer(key) + "/time");
   }
   out.compile_ms = number_or_zero(e, "compile_time");
   out.verification_ms = number_or_zero(e, "verification_time");
@@ -167,8 +168,8 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, std::stri
       if (!is_bookkeeping(name) &&
           std::find(tables.keys.begin(), tables.keys.end(), name) == tables.keys.end()) {
         auto [slot, added] = tables.metric_index.try_emplace(
-            name, static_cast<std::uint32_t>(tables.metric_names.size()));
-        if (added) tables.metric_names.push_back(name);
+            std::string(name), static_cast<std::uint32_t>(tables.metric_names.size()));
+        if (added) tables.metric_names.emplace_back(name);
         kind = slot->second;
       }
       kinds[i] = {name, kind};

@@ -182,11 +182,11 @@ void append_kernel_tuner_cache(AtomicFileWriter* file, std::string& text,
       {"problem_size", header.problem_size},   {"tune_params_keys", header.keys},
       {"tune_params", std::move(tune_params)}, {"objective", ordered_json::array({"time"})}};
   text += "{\n\"device_name\": " + head["device_name"].dump() +
-                     ",\n\"kernel_name\": " + head["kernel_name"].dump() +
-                     ",\n\"problem_size\": " + head["problem_size"].dump() +
-                     ",\n\"tune_params_keys\": " + head["tune_params_keys"].dump() +
-                     ",\n\"tune_params\": " + head["tune_params"].dump() +
-                     ",\n\"objective\": " + head["objective"].dump() + ",\n\"cache\": {";
+          ",\n\"kernel_name\": " + head["kernel_name"].dump() +
+          ",\n\"problem_size\": " + head["problem_size"].dump() +
+          ",\n\"tune_params_keys\": " + head["tune_params_keys"].dump() +
+          ",\n\"tune_params\": " + head["tune_params"].dump() +
+          ",\n\"objective\": " + head["objective"].dump() + ",\n\"cache\": {";
   // The last record of a configuration wins; entries keep first-seen order.
   std::unordered_map<std::string, std::size_t> last;
   std::vector<std::string> order;
