@@ -94,7 +94,9 @@ bool is_figure_name(const std::string& name) {
 // entry_json(r, keys).dump(), without the document, for a record of at most one size
 // whose parameters' names are none of the figures' (then every member is written
 // once, in the order entry_json inserts them).
-void append_entry(std::string& text, const T4Record& r, const std::vector<std::string>& keys) {
+// `now`: the time stamp of records without one (the time of writing, once per file).
+void append_entry(std::string& text, const T4Record& r, const std::vector<std::string>& keys,
+                  const std::string& now) {
   const Evaluation& e = r.evaluation;
   JsonText out(text);
   out.begin_object();
@@ -135,7 +137,7 @@ void append_entry(std::string& text, const T4Record& r, const std::vector<std::s
       .member("benchmark_time", benchmark_ms)
       .member("strategy_time", r.search_algorithm_s * 1e3)
       .member("framework_time", r.framework_s * 1e3)
-      .member("timestamp", r.timestamp.empty() ? iso8601_now() : r.timestamp)
+      .member("timestamp", r.timestamp.empty() ? now : r.timestamp)
       .member("evojit_status", to_string(e.status))
       .end_object();
 }
@@ -207,6 +209,7 @@ void append_kernel_tuner_cache(AtomicFileWriter* file, std::string& text,
   bool plain_names = true;
   for (const std::string& key : header.keys) plain_names = plain_names && !is_figure_name(key);
   bool first = true;
+  const std::string now = iso8601_now();
   for (const std::string& key : order) {
     text += first ? "\n" : ",\n";
     first = false;
@@ -214,7 +217,7 @@ void append_kernel_tuner_cache(AtomicFileWriter* file, std::string& text,
     text += ": ";
     const T4Record& r = records[last.at(key)];
     if (plain_names && r.evaluation.sizes.size() <= 1) {
-      append_entry(text, r, header.keys);
+      append_entry(text, r, header.keys, now);
     } else {
       text += entry_json(r, header.keys).dump();
     }

@@ -25,7 +25,7 @@ namespace {
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
   AtomicFileWriter file(path);
-  file.buffer() = content;
+  file.write(content);
   file.commit();
 }
 
@@ -38,7 +38,6 @@ AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path) : path_(pa
   temp_ = path.string() + ".tmp." + std::to_string(static_cast<long>(::getpid()));
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail(path, errno);
-  buffer_.reserve(kChunk + kChunk / 4);
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -56,15 +55,24 @@ void AtomicFileWriter::give_up(int error) {
   fail(path_, error);
 }
 
-void AtomicFileWriter::flush() {
+void AtomicFileWriter::write_out(std::string_view text) {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) give_up(n < 0 ? errno : ENOSPC);
     done += static_cast<std::size_t>(n);
   }
+}
+
+void AtomicFileWriter::flush() {
+  write_out(buffer_);
   buffer_.clear();
+}
+
+void AtomicFileWriter::write(std::string_view text) {
+  flush();
+  write_out(text);
 }
 
 void AtomicFileWriter::commit() {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace evojit {
 
@@ -28,11 +29,14 @@ class AtomicFileWriter {
   void flush_if_full() {
     if (buffer_.size() >= kChunk) flush();
   }
+  // Writes what the buffer holds, then `text` as it is (no copy).
+  void write(std::string_view text);
   void commit();
 
  private:
   static constexpr std::size_t kChunk = std::size_t{1} << 20;
   void flush();
+  void write_out(std::string_view text);
   [[noreturn]] void give_up(int error);
 
   std::filesystem::path path_;
