@@ -1,6 +1,7 @@
 #include "genomes/parameter_space.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <numeric>
 
 #include "genomes/space_points.hpp"
@@ -162,12 +163,21 @@ Config ParameterSpace::from_bindings(const std::map<std::string, Value>& named) 
 }
 
 std::string ParameterSpace::canonical(const Config& c) const {
+  // Made several times per evaluation (it is what structural_hash hashes): integers,
+  // the usual values, are written in place rather than through a string of their own.
   std::string out;
+  out.reserve(16 * by_name_.size());
   for (std::size_t i : by_name_) {
     if (!out.empty()) out += ',';
     out += parameters_[i].name;
     out += '=';
-    out += to_string(value(c, i), true);
+    const Value& v = value(c, i);
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      char digits[24];
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, *n).ptr);
+    } else {
+      out += to_string(v, true);
+    }
   }
   return out;
 }

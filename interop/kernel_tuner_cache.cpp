@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@ namespace {
 
 using json = nlohmann::json;
 using kernel_tuner_cache::CacheDocument;
+using kernel_tuner_cache::entry_pointer;
 using kernel_tuner_cache::EntryTables;
 using kernel_tuner_cache::parse_entry;
 using kernel_tuner_cache::RawEntry;
@@ -43,6 +45,12 @@ std::string read_file_text(const std::filesystem::path& file) {
   }
   gzbuffer(in, 1 << 17);
   std::string text;
+  // A plain file's text is its size: one allocation instead of a doubling string's
+  // copies (a gzip file's may still grow).
+  if (struct stat st{};
+      ::fstat(fd, &st) == 0 && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) <= cap) {
+    text.reserve(static_cast<std::size_t>(st.st_size));
+  }
   std::vector<char> buffer(1 << 20);
   for (;;) {
     int n = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()));
@@ -105,6 +113,26 @@ std::optional<std::uint32_t> index_in(const std::vector<Value>& list, const Valu
     if (same_value(list[i], v)) return static_cast<std::uint32_t>(i);
   }
   return std::nullopt;
+}
+
+// index_in(list, json_to_value(field)), without making a Value for the common case
+// of an integer field and a list of integers.
+std::optional<std::uint32_t> index_of(const std::vector<Value>& list, const json& field) {
+  // Below 2^53 an integer equals another as a double only when it is the same.
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  if (field.is_number_integer() &&
+      (!field.is_number_unsigned() || field.get<std::uint64_t>() < std::uint64_t{kExact})) {
+    const std::int64_t x = field.get<std::int64_t>();
+    if (x > -kExact && x < kExact) {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto* y = std::get_if<std::int64_t>(&list[i]);
+        if (y == nullptr) break;  // a float, a bool or a string: the general rule
+        if (*y == x) return static_cast<std::uint32_t>(i);
+      }
+    }
+  }
+  auto v = json_to_value(field);
+  return v ? index_in(list, *v) : std::nullopt;
 }
 
 }  // namespace
@@ -212,20 +240,22 @@ KernelTunerCache KernelTunerCache::parse(std::string_view text, const std::strin
   EntryTables tables{c.times_, c.metric_names_, metric_index, c.metrics_, c.keys_};
   for (const std::uint32_t position : document.order) {
     const RawEntry& raw = document.entries[position];
-    std::string pointer = "/cache/" + pointer_token(raw.key);
-    if (!raw.is_object) throw_input_error("expected an object", where + "#" + pointer);
-    const kernel_tuner_cache::EntryFields& e = raw.fields;
+    // Pointers are made only for errors: this runs 10^5 times.
+    if (!raw.is_object) {
+      throw_input_error("expected an object", where + "#" + entry_pointer(raw.key));
+    }
+    const kernel_tuner_cache::EntryFields e = document.fields_of(raw);
     for (std::size_t k = 0; k < nkeys; ++k) {
-      const json& field = require(e, c.keys_[k].c_str(), where, pointer);
-      auto v = json_to_value(field);
-      std::optional<std::uint32_t> index = v ? index_in(c.values_[k], *v) : std::nullopt;
+      const json* field = e.find(c.keys_[k]);
+      if (field == nullptr) require(e, c.keys_[k].c_str(), where, entry_pointer(raw.key));
+      std::optional<std::uint32_t> index = index_of(c.values_[k], *field);
       if (!index) {
-        throw_input_error("value " + field.dump() + " is not in tune_params",
-                          where + "#" + pointer + "/" + pointer_token(c.keys_[k]));
+        throw_input_error("value " + field->dump() + " is not in tune_params",
+                          where + "#" + entry_pointer(raw.key) + "/" + pointer_token(c.keys_[k]));
       }
       c.indices_.push_back(*index);
     }
-    c.entries_.push_back(parse_entry(e, where, pointer, c.objective(), tables));
+    c.entries_.push_back(parse_entry(e, where, raw.key, c.objective(), tables));
     c.times_offset_.push_back(c.times_.size());
     c.metrics_offset_.push_back(c.metrics_.size());
     if (c.entries_.back().outcome == CacheOutcome::ok) ++c.ok_count_;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "interop/fast_json_sax.hpp"
 #include "support/error.hpp"
 
 namespace evojit::kernel_tuner_cache {
@@ -90,6 +91,7 @@ class DocumentReader {
       case 1:
         if (top_key_ == "cache") {  // a repeated "cache" keeps its last value
           out_.entries.clear();
+          out_.fields.clear();
           out_.header["cache"] = json::object();
           level_ = 2;
           return true;
@@ -97,6 +99,8 @@ class DocumentReader {
         break;
       case 2:
         out_.entries.back().is_object = true;
+        out_.entries.back().first = out_.fields.size();
+        arrived_.clear();
         level_ = 3;
         return true;
       default:
@@ -111,7 +115,10 @@ class DocumentReader {
     if (builder_.active()) {
       builder_.end();
     } else if (level_ == 3) {
-      out_.entries.back().fields.finish();
+      RawEntry& entry = out_.entries.back();
+      entry.count = sort_fields(std::span<EntryField>(out_.fields).subspan(entry.first));
+      out_.fields.resize(entry.first + entry.count);
+      previous_.swap(arrived_);
       level_ = 2;
     } else {
       --level_;
@@ -138,11 +145,9 @@ class DocumentReader {
     } else if (level_ == 1) {
       top_key_ = std::move(name);
     } else if (level_ == 2) {
-      out_.entries.push_back(RawEntry{name, false, {}});
-      out_.entries.back().fields.members.reserve(16);  // one allocation for most entries
+      out_.entries.push_back(RawEntry{name, false, 0, 0});
     } else {
-      // Copied, not moved: the name is the lexer's buffer, which is then reused.
-      out_.entries.back().fields.members.emplace_back(name, json());
+      out_.fields.emplace_back(intern(name), json());
     }
     return true;
   }
@@ -179,8 +184,23 @@ class DocumentReader {
         out_.entries.back().is_object = false;
         return &scratch_;
       default:
-        return &out_.entries.back().fields.members.back().second;
+        return &out_.fields.back().second;
     }
+  }
+
+  // The interned copy of an entry's field name. Entries mostly list the same names
+  // in the same order: the name at the same place in the previous entry is tried
+  // before the set.
+  std::string_view intern(const std::string& name) {
+    const std::size_t at = arrived_.size();
+    std::string_view view;
+    if (at < previous_.size() && previous_[at] == name) {
+      view = previous_[at];
+    } else {
+      view = *out_.names.insert(name).first;
+    }
+    arrived_.push_back(view);
+    return view;
   }
 
   CacheDocument& out_;
@@ -188,6 +208,9 @@ class DocumentReader {
   std::string top_key_;
   ValueBuilder builder_;
   json scratch_;  // values that are read only to be refused (a top-level array, say)
+  // The field names of the entry being read and of the one before, in file order.
+  std::vector<std::string_view> arrived_;
+  std::vector<std::string_view> previous_;
   std::string error_;
 };
 
@@ -213,10 +236,18 @@ std::vector<std::uint32_t> key_order(const std::vector<RawEntry>& entries) {
 // `error` (what json::parse would have thrown).
 bool stream_document(std::string_view text, CacheDocument& out, std::string& error) {
   out = CacheDocument{};
-  DocumentReader reader(out);
-  if (!json::sax_parse(text, &reader)) {
-    error = reader.error();
-    return false;
+  bool read = false;
+  {
+    DocumentReader reader(out);
+    read = FastJsonSax<DocumentReader>(text, reader).run();
+  }
+  if (!read) {  // outside the fast reader's subset, or not JSON: nlohmann's word
+    out = CacheDocument{};
+    DocumentReader reader(out);
+    if (!json::sax_parse(text, &reader)) {
+      error = reader.error();
+      return false;
+    }
   }
   out.order = key_order(out.entries);
   return true;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,10 @@ namespace evojit::kernel_tuner_cache {
 struct RawEntry {
   std::string key;  // "16,8,2"
   bool is_object = false;
-  EntryFields fields;  // when is_object
+  // When is_object: its fields, sorted (EntryFields), are fields[first, first + count)
+  // of the document.
+  std::size_t first = 0;
+  std::size_t count = 0;
 };
 
 struct CacheDocument {
@@ -34,6 +38,15 @@ struct CacheDocument {
   nlohmann::json header = nlohmann::json::object();
   std::vector<RawEntry> entries;     // in file order
   std::vector<std::uint32_t> order;  // entries by key, each key once (its last entry)
+  // Every entry's fields in one table (one allocation, not one per entry), their names
+  // interned: 10^5 entries share a dozen names. A set's nodes stay where they are, so
+  // the views into it stay valid when the document moves.
+  std::vector<EntryField> fields;
+  std::unordered_set<std::string> names;
+
+  EntryFields fields_of(const RawEntry& e) const {
+    return {std::span<const EntryField>(fields.data() + e.first, e.count)};
+  }
 };
 
 // Reads the text of a cache file. Python's NaN and Infinity (outside strings) read as

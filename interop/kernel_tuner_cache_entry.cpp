@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "support/error.hpp"
+#include "support/json_pointer.hpp"
 
 namespace evojit::kernel_tuner_cache {
 namespace {
@@ -28,7 +29,7 @@ std::optional<CacheOutcome> failure_of(const json& v) {
 }
 
 // Fields of an entry that are neither metrics nor observer values.
-bool is_bookkeeping(const std::string& field) {
+bool is_bookkeeping(std::string_view field) {
   static const char* const kFields[] = {
       "time",          "times",          "compile_time", "verification_time", "benchmark_time",
       "strategy_time", "framework_time", "timestamp",    "__error__"};
@@ -40,7 +41,7 @@ bool is_bookkeeping(const std::string& field) {
 
 }  // namespace
 
-void EntryFields::finish() {
+std::size_t sort_fields(std::span<EntryField> members) {
   // Insertion sort: an entry has a dozen fields, and this allocates nothing (it runs
   // once per entry, 10^5 times for a large cache). Stable, so the last of equal names
   // stays last.
@@ -52,10 +53,10 @@ void EntryFields::finish() {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (i + 1 < members.size() && members[i + 1].first == members[i].first) continue;
-    if (kept != i) members[kept] = std::move(members[i]);
+    if (kept != i) std::swap(members[kept], members[i]);
     ++kept;
   }
-  members.resize(kept);
+  return kept;
 }
 
 const json* EntryFields::find(std::string_view name) const {
@@ -84,10 +85,14 @@ const json& require(const EntryFields& entry, const char* key, const std::string
   return *v;
 }
 
-CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std::string& pointer,
+std::string entry_pointer(std::string_view key) { return "/cache/" + pointer_token(key); }
+
+CacheEntry parse_entry(const EntryFields& e, const std::string& where, std::string_view key,
                        const std::string& objective, EntryTables& tables) {
   CacheEntry out;
-  const json& time = require(e, "time", where, pointer);
+  const json* time_field = e.find("time");
+  if (time_field == nullptr) throw_missing("time", where, entry_pointer(key));
+  const json& time = *time_field;
   // Kernel Tuner's reader marks an entry failed when any field holds a failure
   // string (the objective's field, "time", or "__error__").
   std::optional<CacheOutcome> failed = failure_of(time);
@@ -100,14 +105,14 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std
     out.outcome = *failed;
   } else if (time.is_string()) {
     throw_input_error("unknown failure \"" + time.get<std::string>() + "\"",
-                      where + "#" + pointer + "/time",
+                      where + "#" + entry_pointer(key) + "/time",
                       "expected a number (ms), CompilationFailedConfig, RuntimeFailedConfig, "
                       "InvalidConfig or ErrorConfig");
   } else if (time.is_number()) {
     out.time_ms = time.get<double>();
     if (!std::isfinite(out.time_ms) || out.time_ms <= 0.0) {
       throw_input_error("time must be a positive number of milliseconds",
-                        where + "#" + pointer + "/time");
+                        where + "#" + entry_pointer(key) + "/time");
     }
     out.min_ms = out.time_ms;
     const json* times = e.find("times");
@@ -120,7 +125,7 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std
         double x = t.get<double>();
         if (!std::isfinite(x) || x < 0.0) {
           throw_input_error("a time must be a non-negative number of milliseconds, got " + t.dump(),
-                            where + "#" + pointer + "/times/" + std::to_string(i));
+                            where + "#" + entry_pointer(key) + "/times/" + std::to_string(i));
         }
         tables.times.push_back(x);
         sum += x;
@@ -137,7 +142,8 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std
       }
     }
   } else {
-    throw_input_error("time must be a number or a failure string", where + "#" + pointer + "/time");
+    throw_input_error("time must be a number or a failure string",
+                      where + "#" + entry_pointer(key) + "/time");
   }
   out.compile_ms = number_or_zero(e, "compile_time");
   out.verification_ms = number_or_zero(e, "verification_time");
@@ -152,13 +158,25 @@ CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std
       out.objective_value = v->get<double>();
     }
   }
-  for (const auto& [name, value] : e.members) {
-    if (!value.is_number() || is_bookkeeping(name)) continue;
-    if (std::find(tables.keys.begin(), tables.keys.end(), name) != tables.keys.end()) continue;
-    auto [slot, added] = tables.metric_index.try_emplace(
-        name, static_cast<std::uint32_t>(tables.metric_names.size()));
-    if (added) tables.metric_names.push_back(name);
-    tables.metrics.push_back({slot->second, value.get<double>()});
+  auto& kinds = tables.field_kinds;
+  for (std::size_t i = 0; i < e.members.size(); ++i) {
+    const auto& [name, value] = e.members[i];
+    if (!value.is_number()) continue;
+    if (i >= kinds.size()) kinds.resize(i + 1);
+    if (kinds[i].first != name || kinds[i].first.empty()) {
+      std::uint32_t kind = EntryTables::kNotMetric;
+      if (!is_bookkeeping(name) &&
+          std::find(tables.keys.begin(), tables.keys.end(), name) == tables.keys.end()) {
+        auto [slot, added] = tables.metric_index.try_emplace(
+            std::string(name), static_cast<std::uint32_t>(tables.metric_names.size()));
+        if (added) tables.metric_names.emplace_back(name);
+        kind = slot->second;
+      }
+      kinds[i] = {name, kind};
+    }
+    if (kinds[i].second != EntryTables::kNotMetric) {
+      tables.metrics.push_back({kinds[i].second, value.get<double>()});
+    }
   }
   return out;
 }

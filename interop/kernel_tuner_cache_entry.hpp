@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,15 +18,21 @@
 
 namespace evojit::kernel_tuner_cache {
 
+// One field of an entry: its name (interned: kernel_tuner_cache_document.hpp) and value.
+using EntryField = std::pair<std::string_view, nlohmann::json>;
+
 // The fields of one cache entry, sorted by name with each name once (a name written
 // twice keeps its last value), as a JSON object would hold them; no tree per entry.
+// A view of the document's one table of fields.
 struct EntryFields {
-  std::vector<std::pair<std::string, nlohmann::json>> members;
+  std::span<const EntryField> members;
 
-  // Sorts `members` by name and drops all but the last of equal names.
-  void finish();
   const nlohmann::json* find(std::string_view name) const;
 };
+
+// Sorts `fields` by name, keeping the order of equal names, and moves all but the
+// last of equal names to the end; returns how many are kept.
+std::size_t sort_fields(std::span<EntryField> fields);
 
 // The member `key` of `object`; InputError at where#pointer when it is missing.
 const nlohmann::json& require(const nlohmann::json& object, const char* key,
@@ -40,11 +47,18 @@ struct EntryTables {
   std::unordered_map<std::string, std::uint32_t>& metric_index;
   std::vector<KernelTunerCache::Metric>& metrics;
   const std::vector<std::string>& keys;
+  // The last entry's field names, each with its metric index or kNotMetric: entries
+  // share their names, so each is classified once, not 10^5 times.
+  static constexpr std::uint32_t kNotMetric = static_cast<std::uint32_t>(-1);
+  std::vector<std::pair<std::string_view, std::uint32_t>> field_kinds = {};
 };
 
-// Entry `e` (at where#pointer) of a cache whose first objective is `objective`.
-// Throws InputError naming the pointer of what is wrong.
-CacheEntry parse_entry(const EntryFields& e, const std::string& where, const std::string& pointer,
+// JSON Pointer of the cache entry written under `key` ("/cache/16,8,2").
+std::string entry_pointer(std::string_view key);
+
+// Entry `e`, written under `key` in `where`, of a cache whose first objective is
+// `objective`. Throws InputError naming the pointer of what is wrong.
+CacheEntry parse_entry(const EntryFields& e, const std::string& where, std::string_view key,
                        const std::string& objective, EntryTables& tables);
 
 }  // namespace evojit::kernel_tuner_cache

@@ -94,7 +94,9 @@ bool is_figure_name(const std::string& name) {
 // entry_json(r, keys).dump(), without the document, for a record of at most one size
 // whose parameters' names are none of the figures' (then every member is written
 // once, in the order entry_json inserts them).
-void append_entry(std::string& text, const T4Record& r, const std::vector<std::string>& keys) {
+// `now`: the time stamp of records without one (the time of writing, once per file).
+void append_entry(std::string& text, const T4Record& r, const std::vector<std::string>& keys,
+                  const std::string& now) {
   const Evaluation& e = r.evaluation;
   JsonText out(text);
   out.begin_object();
@@ -135,7 +137,7 @@ void append_entry(std::string& text, const T4Record& r, const std::vector<std::s
       .member("benchmark_time", benchmark_ms)
       .member("strategy_time", r.search_algorithm_s * 1e3)
       .member("framework_time", r.framework_s * 1e3)
-      .member("timestamp", r.timestamp.empty() ? iso8601_now() : r.timestamp)
+      .member("timestamp", r.timestamp.empty() ? now : r.timestamp)
       .member("evojit_status", to_string(e.status))
       .end_object();
 }
@@ -163,8 +165,12 @@ std::string python_str(const Value& v) {
   return text;
 }
 
-std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
-                                    const std::vector<T4Record>& records) {
+namespace {
+
+// The text of the cache file, handed to `out` piece by piece.
+void append_kernel_tuner_cache(AtomicFileWriter* file, std::string& text,
+                               const KernelTunerCacheHeader& header,
+                               const std::vector<T4Record>& records) {
   ordered_json tune_params = ordered_json::object();
   for (std::size_t k = 0; k < header.keys.size(); ++k) {
     ordered_json list = ordered_json::array();
@@ -177,12 +183,12 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
       {"device_name", header.device_name},     {"kernel_name", header.kernel_name},
       {"problem_size", header.problem_size},   {"tune_params_keys", header.keys},
       {"tune_params", std::move(tune_params)}, {"objective", ordered_json::array({"time"})}};
-  std::string text = "{\n\"device_name\": " + head["device_name"].dump() +
-                     ",\n\"kernel_name\": " + head["kernel_name"].dump() +
-                     ",\n\"problem_size\": " + head["problem_size"].dump() +
-                     ",\n\"tune_params_keys\": " + head["tune_params_keys"].dump() +
-                     ",\n\"tune_params\": " + head["tune_params"].dump() +
-                     ",\n\"objective\": " + head["objective"].dump() + ",\n\"cache\": {";
+  text += "{\n\"device_name\": " + head["device_name"].dump() +
+          ",\n\"kernel_name\": " + head["kernel_name"].dump() +
+          ",\n\"problem_size\": " + head["problem_size"].dump() +
+          ",\n\"tune_params_keys\": " + head["tune_params_keys"].dump() +
+          ",\n\"tune_params\": " + head["tune_params"].dump() +
+          ",\n\"objective\": " + head["objective"].dump() + ",\n\"cache\": {";
   // The last record of a configuration wins; entries keep first-seen order.
   std::unordered_map<std::string, std::size_t> last;
   std::vector<std::string> order;
@@ -203,6 +209,7 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
   bool plain_names = true;
   for (const std::string& key : header.keys) plain_names = plain_names && !is_figure_name(key);
   bool first = true;
+  const std::string now = iso8601_now();
   for (const std::string& key : order) {
     text += first ? "\n" : ",\n";
     first = false;
@@ -210,12 +217,21 @@ std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
     text += ": ";
     const T4Record& r = records[last.at(key)];
     if (plain_names && r.evaluation.sizes.size() <= 1) {
-      append_entry(text, r, header.keys);
+      append_entry(text, r, header.keys, now);
     } else {
       text += entry_json(r, header.keys).dump();
     }
+    if (file != nullptr) file->flush_if_full();
   }
   text += "}\n}";
+}
+
+}  // namespace
+
+std::string kernel_tuner_cache_text(const KernelTunerCacheHeader& header,
+                                    const std::vector<T4Record>& records) {
+  std::string text;
+  append_kernel_tuner_cache(nullptr, text, header, records);
   return text;
 }
 
@@ -223,7 +239,9 @@ void write_kernel_tuner_cache(const std::filesystem::path& file,
                               const KernelTunerCacheHeader& header,
                               const std::vector<T4Record>& records) {
   try {
-    write_file_atomically(file, kernel_tuner_cache_text(header, records));
+    AtomicFileWriter out(file);
+    append_kernel_tuner_cache(&out, out.buffer(), header, records);
+    out.commit();
   } catch (const std::runtime_error& e) {
     throw_input_error(std::string("cannot write the Kernel Tuner cache: ") + e.what(),
                       file.string());

@@ -96,7 +96,9 @@ T4Figures t4_figures(const T4Record& record) {
 
 // t4_result(record).dump(), without the document: the members in nlohmann::json's
 // order (sorted by name).
-void append_t4_result(std::string& text, const T4Record& record, const T4Objective& objective) {
+// `now`: the time stamp of records without one (the time of writing, once per file).
+void append_t4_result(std::string& text, const T4Record& record, const T4Objective& objective,
+                      const std::string& now) {
   const Evaluation& e = record.evaluation;
   const T4Figures f = t4_figures(record);
   JsonText out(text);
@@ -125,7 +127,7 @@ void append_t4_result(std::string& text, const T4Record& record, const T4Objecti
       .member("search_algorithm", record.search_algorithm_s * 1e3)
       .member("validation", f.validation_ms)
       .end_object();
-  out.member("timestamp", record.timestamp.empty() ? iso8601_now() : record.timestamp);
+  out.member("timestamp", record.timestamp.empty() ? now : record.timestamp);
   out.end_object();
 }
 
@@ -184,15 +186,19 @@ json to_t4(const std::vector<T4Record>& records, const T4Objective& objective) {
 
 void write_t4(const std::filesystem::path& file, const std::vector<T4Record>& records,
               const T4Objective& objective) {
-  std::string text = "{\"schema_version\": \"" + std::string(kT4SchemaVersion) +
-                     "\",\n\"metadata\": " + t4_metadata(objective).dump() + ",\n\"results\": [";
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    text += i == 0 ? "\n" : ",\n";
-    append_t4_result(text, records[i], objective);
-  }
-  text += "\n]}\n";
   try {
-    write_file_atomically(file, text);
+    AtomicFileWriter out(file);
+    std::string& text = out.buffer();
+    text = "{\"schema_version\": \"" + std::string(kT4SchemaVersion) +
+           "\",\n\"metadata\": " + t4_metadata(objective).dump() + ",\n\"results\": [";
+    const std::string now = iso8601_now();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      text += i == 0 ? "\n" : ",\n";
+      append_t4_result(text, records[i], objective, now);
+      out.flush_if_full();
+    }
+    text += "\n]}\n";
+    out.commit();
   } catch (const std::runtime_error& e) {
     throw_input_error(std::string("cannot write the T4 results: ") + e.what(), file.string());
   }

@@ -1,6 +1,8 @@
 #include "runs/run_outputs.hpp"
 
+#include <exception>
 #include <fstream>
+#include <thread>
 
 #include "interop/kernel_tuner_cache_output.hpp"
 #include "runs/journal.hpp"
@@ -83,8 +85,27 @@ void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
     }
   }
   write_file_atomically(o.dir / "best" / "best.json", best_json.dump(2) + "\n");
-  write_t4(o.dir / "t4.json", o.records, t4_objective(o.pipeline.fitness()));
-  write_kernel_tuner_cache_of_run(o);
+  {
+    // The two large files (50 and 35 MB for a 10^5-evaluation replay) are written
+    // side by side: they read the same records and write different files.
+    std::exception_ptr t4_failure;
+    std::thread t4([&] {
+      try {
+        write_t4(o.dir / "t4.json", o.records, t4_objective(o.pipeline.fitness()));
+      } catch (...) {
+        t4_failure = std::current_exception();
+      }
+    });
+    std::exception_ptr cache_failure;
+    try {
+      write_kernel_tuner_cache_of_run(o);
+    } catch (...) {
+      cache_failure = std::current_exception();
+    }
+    t4.join();
+    if (t4_failure) std::rethrow_exception(t4_failure);
+    if (cache_failure) std::rethrow_exception(cache_failure);
+  }
 
   json summary = {{"evaluations", outcome.result.evaluations},
                   {"duplicates_skipped", outcome.result.duplicates}};

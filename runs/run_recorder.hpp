@@ -1,5 +1,5 @@
 // The durable side of a run, shared by live and replay runs: every new evaluation
-// is appended to journal.jsonl (written record by record, synced in groups:
+// is appended to journal.jsonl (written and synced in groups:
 // runs/journal.hpp), checkpoint.json is written every N evaluations (but not more
 // often than every `checkpoint_min_seconds`, so that a replay doing 50k evaluations
 // a second does not spend its time in checkpoints) and when the run ends, and a

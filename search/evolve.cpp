@@ -107,7 +107,8 @@ EvolveResult EvolveLoop::run(Rng& rng) {
   // strategy as immigrants, since it never asked for them.
   std::unordered_map<std::uint64_t, bool> steered;
   auto tell_one = [&](const Scored& s) {
-    if (steered.erase(cache_key(s.config, s.fidelity))) {
+    // (The key is a hash of the configuration's text: made only when needed.)
+    if (!steered.empty() && steered.erase(cache_key(s.config, s.fidelity))) {
       strategy_.immigrate(std::span<const Scored>(&s, 1));
     } else {
       strategy_.tell(std::span<const Scored>(&s, 1));

@@ -241,8 +241,9 @@ void print(const char* what, const KillFigures& f, std::size_t evaluations) {
 
 TEST_F(ResumeCliTest, AReplayRunKilled20TimesEndsWithTheUninterruptedJournal) {
   // Large enough that 20 lives do not finish it: the replay runs at tens of thousands
-  // of evaluations a second, and a poll of the journal lets hundreds more through.
-  constexpr std::size_t kBudget = 10000;
+  // of evaluations a second, the journal grows a group (256 records) at a time, and a
+  // poll of the journal lets hundreds more through.
+  constexpr std::size_t kBudget = 40000;
   const fs::path cache = dir_ / "large.json";
   write_large_cache(cache);
   auto args = [&](const fs::path& out) {
