@@ -22,6 +22,14 @@
 #include "kernels/kernel_abi.hpp"
 #include "support/hash.hpp"
 
+#ifdef EVOJIT_HAS_OPENMP
+// Kernels compiled with -fopenmp call the OpenMP runtime (__kmpc_*), which the JIT
+// resolves from this process: a reference here keeps libomp linked into every program
+// that has the JIT, not only the worker.
+extern "C" int omp_get_max_threads(void);
+[[gnu::used]] static int (*const evojit_keep_libomp)(void) = &omp_get_max_threads;
+#endif
+
 namespace evojit {
 namespace {
 
