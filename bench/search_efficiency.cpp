@@ -12,10 +12,12 @@
 // and the table holds both tools.
 //
 // Usage: bench_search_efficiency [--spaces DIR] [--seeds N] [--threads N]
-//          [--strategies a,b,...] [--only SUBSTRING] [--params NAME='{json}']...
+//          [--first-seed N] [--strategies a,b,...] [--only SUBSTRING] [--params NAME='{json}']...
 //          [--variant LABEL=NAME:'{json}']... [--cutoff 0.95] [--t1]
 //          [--kernel-tuner-python PATH] [--kernel-tuner-strategies a,b,...]
 //          [--kernel-tuner-runs FILE] [--no-kernel-tuner]
+//   --first-seed moves evojit's seeds (default 1..N) to check a setting on seeds it was
+//   not chosen on.
 //   --params sets the parameters of a registered strategy's row; --variant adds a row
 //   running strategy NAME with these parameters (to compare settings side by side).
 //   --kernel-tuner-runs reads the lines the driver printed earlier (same budgets,
@@ -42,12 +44,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/kernel_tuner_peer.hpp"
-#include "bench/willemsen_score.hpp"
 #include "backends/replay/replay_evaluator.hpp"
 #include "backends/replay/replay_space.hpp"
-#include "runs/run_spec.hpp"
+#include "bench/kernel_tuner_peer.hpp"
+#include "bench/willemsen_score.hpp"
 #include "interop/t1_input.hpp"
+#include "runs/run_spec.hpp"
 #include "search/evolve.hpp"
 #include "search/strategy.hpp"
 #include "support/error.hpp"
@@ -78,6 +80,7 @@ std::vector<std::string> split_list(const std::string& list) {
 struct Options {
   std::filesystem::path spaces = EVOJIT_BENCH_SPACES_DIR;
   std::size_t seeds = 50;
+  std::uint64_t first_seed = 1;  // evojit's runs use seeds first_seed .. first_seed + seeds - 1
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> strategies;  // empty: every registered one
   std::string only;
@@ -120,6 +123,8 @@ Options parse_options(int argc, char** argv) {
       o.spaces = value();
     } else if (flag == "--seeds") {
       o.seeds = std::strtoull(value().c_str(), nullptr, 10);
+    } else if (flag == "--first-seed") {
+      o.first_seed = std::strtoull(value().c_str(), nullptr, 10);
     } else if (flag == "--threads") {
       o.threads =
           static_cast<unsigned>(std::max(1ull, std::strtoull(value().c_str(), nullptr, 10)));
@@ -262,8 +267,8 @@ void run_space(Space& space, const std::vector<Row>& rows, const StrategyRegistr
     for (std::size_t job; (job = next.fetch_add(1)) < jobs;) {
       const std::size_t r = job / o.seeds, seed = job % o.seeds;
       try {
-        space.scores[r][seed] = space.baseline->score(
-            run_once(registry, rows[r], *replay, space.baseline->budget(), seed + 1, counted));
+        space.scores[r][seed] = space.baseline->score(run_once(
+            registry, rows[r], *replay, space.baseline->budget(), o.first_seed + seed, counted));
       } catch (const std::exception& e) {
         std::lock_guard lock(failure_mutex);
         space.failures[r] = e.what();

@@ -30,23 +30,26 @@ double distance(const ParameterSpace& space, const Config& a, const Config& b) {
 }  // namespace
 
 BanditSearch::BanditSearch(const StrategyContext& context)
-    : space_(*context.space), seed_(context.seed) {
+    : space_(*context.space), seed_(context.seed), surrogate_(*context.space, neighbours_) {
   const StrategyParams params(context.params, name());
   start_ = params.positive_integer("start", start_);
   tournament_ = params.non_negative_integer("tournament", tournament_);
   window_ = params.positive_integer("window", window_);
   exploration_ = params.positive_real("exploration", exploration_);
   candidates_ = params.positive_integer("candidates", candidates_);
+  neighbours_ = params.positive_integer("neighbours", neighbours_);
+  surrogate_ = KnnSurrogate(space_, neighbours_);
   credit_top_ = params.text("credit", "best") == "top";
   const std::vector<std::string> methods = params.text_list("methods");
   if (!methods.empty()) {
-    static const char* const kNames[kMethods] = {"adjacent", "mutate", "crossover", "explore"};
+    static const char* const kNames[kMethods] = {"adjacent", "mutate", "crossover", "explore",
+                                                 "model"};
     enabled_.fill(false);
     for (const std::string& m : methods) {
       const auto* it = std::find(std::begin(kNames), std::end(kNames), m);
       if (it == std::end(kNames)) {
         throw_input_error("unknown method '" + m + "'", name() + ": /methods",
-                          "known methods: adjacent, mutate, crossover, explore");
+                          "known methods: adjacent, mutate, crossover, explore, model");
       }
       enabled_[static_cast<std::size_t>(it - std::begin(kNames))] = true;
     }
@@ -130,6 +133,25 @@ Config BanditSearch::farthest_sample(Rng& rng) const {
   return any ? *any : space_.default_config();
 }
 
+Config BanditSearch::predicted_best_sample(Rng& rng) const {
+  // Out of a few random samples, the one the surrogate rates best: a jump to where
+  // the evaluated points suggest good ones, however far from the current best.
+  std::optional<Config> chosen;
+  double chosen_quality = -1.0;
+  for (std::size_t i = 0; i < candidates_; ++i) {
+    std::optional<Config> c = space_.sample(rng);
+    if (!c) break;
+    if (proposed_.count(config_key(*c))) continue;
+    const double quality = surrogate_.predict(*c);
+    if (!chosen || quality > chosen_quality) {
+      chosen_quality = quality;
+      chosen = std::move(c);
+    }
+  }
+  if (chosen) return *chosen;
+  return farthest_sample(rng);
+}
+
 void BanditSearch::note_proposed(const Config& c) {
   if (!proposed_.insert(config_key(c)).second) return;
   spread_.push_back(c);
@@ -151,9 +173,20 @@ Config BanditSearch::make(Rng& rng, std::size_t method) const {
       Config child = space_.crossover(rng, a, winner(rng).config);
       return child == a ? mutator_(space_, rng, a, 1) : child;
     }
+    case model:
+      return predicted_best_sample(rng);
     default:
       return farthest_sample(rng);
   }
+}
+
+std::optional<Config> BanditSearch::new_child(Rng& rng, std::size_t method) const {
+  // A point asked before costs nothing but teaches nothing: try again a few times.
+  for (int attempt = 0; attempt < 9; ++attempt) {
+    Config child = make(rng, method);
+    if (!proposed_.count(config_key(child))) return child;
+  }
+  return std::nullopt;
 }
 
 std::vector<Config> BanditSearch::ask(Rng& rng, std::size_t n) {
@@ -168,15 +201,10 @@ std::vector<Config> BanditSearch::ask(Rng& rng, std::size_t n) {
       // Nothing told yet (the start in flight): nothing to select from.
       if (evaluated_.empty()) break;
       method = choose(rng);
-      child = make(rng, method);
-      // A point asked before costs nothing but teaches nothing: try again, then
-      // fall back to a space-filling sample.
-      for (int retry = 0; retry < 8 && proposed_.count(config_key(child)); ++retry)
-        child = make(rng, method);
-      if (proposed_.count(config_key(child))) {
-        method = explore;
-        child = farthest_sample(rng);
-      }
+      std::optional<Config> made = new_child(rng, method);
+      // None new: fall back to a space-filling sample.
+      if (!made) method = explore;
+      child = made ? std::move(*made) : farthest_sample(rng);
     }
     note_proposed(child);
     pending_.add(child, method);
@@ -188,6 +216,7 @@ std::vector<Config> BanditSearch::ask(Rng& rng, std::size_t n) {
 void BanditSearch::record(const Scored& s) {
   note_proposed(s.config);
   evaluated_.push_back(s);
+  if (enabled_[model] && s.fidelity == 0) surrogate_.add(s.config, s.ok, s.fitness);
   if (s.ok && s.fidelity == 0) {
     ranked_.insert(std::upper_bound(ranked_.begin(), ranked_.end(), s.fitness, std::greater<>()),
                    s.fitness);
@@ -233,11 +262,15 @@ void BanditSearch::restore(const nlohmann::json& state) {
   spread_.clear();
   for (auto& used : value_used_) used.assign(used.size(), false);
   best_.reset();
+  surrogate_.clear();
   proposed_.clear();
   pending_.clear();  // children in flight are asked again
   for (const nlohmann::json& j : state.at("evaluated")) record(scored_from_json(j, space_));
   for (std::size_t m = 0; m < kMethods; ++m) {
-    const std::vector<bool> c = state.at("credit").at(m).get<std::vector<bool>>();
+    // A checkpoint from before "model" existed has no credit for it.
+    const std::vector<bool> c = m < state.at("credit").size()
+                                    ? state.at("credit").at(m).get<std::vector<bool>>()
+                                    : std::vector<bool>{};
     credit_[m].assign(c.begin(), c.end());
   }
   started_ = state.at("started").get<std::size_t>();

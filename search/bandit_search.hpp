@@ -8,6 +8,10 @@
 //   explore    out of a few random samples, the one bringing the most values not
 //              tried yet, then the farthest from every point proposed (a
 //              space-filling random restart)
+//   model      out of a few random samples, the one a nearest-neighbour surrogate
+//              of everything evaluated rates best (search/knn_surrogate.hpp).
+//              Opt-in ("methods"): measured on the recorded spaces it was no
+//              better than without it (README, "Search efficiency").
 //
 // The first `start` points are chosen as "explore" does (the task's seed first
 // when given): the run is spread over the space from its first evaluations. The
@@ -22,15 +26,17 @@
 // Parameters (JSON): "start" (default 16), "tournament" (default 32; 0: the square
 // root of the number evaluated), "candidates" (default 64: samples "explore" picks
 // from), "window" (500), "exploration" (0.05), "credit" ("best", the default: a new
-// best of the run; "top": among the best 1/tournament), "methods" (default all four,
-// by the names above). The defaults were chosen on bench_search_efficiency (README,
-// "Search efficiency"); the other settings measured there are listed with it.
+// best of the run; "top": among the best 1/tournament), "methods" (default the first
+// four, by the names above), "neighbours" (8: of the "model" surrogate). The defaults were chosen
+// on bench_search_efficiency (README, "Search efficiency"); the other settings measured there are
+// listed with it.
 #pragma once
 
 #include <array>
 #include <deque>
 #include <unordered_set>
 
+#include "search/knn_surrogate.hpp"
 #include "search/population.hpp"
 #include "search/strategy.hpp"
 
@@ -38,8 +44,8 @@ namespace evojit {
 
 class BanditSearch final : public Strategy {
  public:
-  static constexpr std::size_t kMethods = 4;
-  enum Method : std::size_t { adjacent, mutate, crossover, explore };
+  static constexpr std::size_t kMethods = 5;
+  enum Method : std::size_t { adjacent, mutate, crossover, explore, model };
 
   explicit BanditSearch(const StrategyContext& context);
 
@@ -56,7 +62,9 @@ class BanditSearch final : public Strategy {
  private:
   std::size_t choose(Rng& rng) const;
   Config make(Rng& rng, std::size_t method) const;
+  std::optional<Config> new_child(Rng& rng, std::size_t method) const;
   Config farthest_sample(Rng& rng) const;
+  Config predicted_best_sample(Rng& rng) const;
   const Scored& winner(Rng& rng) const;
   void record(const Scored& s);
   void note_proposed(const Config& c);
@@ -69,12 +77,14 @@ class BanditSearch final : public Strategy {
   std::size_t window_ = 500;
   double exploration_ = 0.05;
   std::size_t candidates_ = 64;
-  std::array<bool, kMethods> enabled_{true, true, true, true};
+  std::array<bool, kMethods> enabled_{true, true, true, true, false};  // "model": opt-in
+  std::size_t neighbours_ = 8;                                         // of the surrogate ("model")
   bool credit_top_ = false;     // credit a child in the top 1/tournament (else: a new best)
   std::vector<double> ranked_;  // fitness of every ok result, descending
 
   std::vector<Scored> evaluated_;  // in the order told
   std::optional<Scored> best_;
+  KnnSurrogate surrogate_;                         // over every full-fidelity point evaluated
   std::unordered_set<std::uint64_t> proposed_;     // config_key of everything asked or told
   std::vector<Config> spread_;                     // the same points, for the distances
   std::vector<std::vector<bool>> value_used_;      // [parameter][value]: proposed yet?

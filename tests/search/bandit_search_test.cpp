@@ -67,6 +67,62 @@ TEST(BanditSearch, ProposesNoDuplicatesAndCreditsEveryChild) {
   EXPECT_GT(result.best->fitness, 0.3);
 }
 
+TEST(BanditSearch, TheModelMethodIsOptInAndFindsTheOptimumWithoutDuplicates) {
+  test::ToyEvaluator toy;
+  {
+    StrategyContext context{&toy.space()};
+    BanditSearch strategy(context);
+    EvolveLoop loop(strategy, toy, Budget{100});
+    Rng rng(2);
+    loop.run(rng);
+    EXPECT_EQ(strategy.uses()[BanditSearch::model], 0u);  // not a default method
+  }
+  StrategyContext context{&toy.space()};
+  context.params = {{"methods", {"model"}}, {"neighbours", 4}};
+  BanditSearch strategy(context);
+  EvolveLoop loop(strategy, toy, Budget{200});
+  Rng rng(3);
+  const EvolveResult result = loop.run(rng);
+  EXPECT_EQ(result.duplicates, 0u);
+  EXPECT_EQ(strategy.uses()[BanditSearch::model], 200u - 16u);
+  ASSERT_TRUE(result.best);
+  // 200 of 10,000 points: random search rarely gets within one step of the target.
+  EXPECT_GT(result.best->fitness, 0.3);
+}
+
+Scored scored(test::ToyEvaluator& toy, const Config& c) {
+  Scored s;
+  s.config = c;
+  s.fitness = toy.evaluate(c).fitness;
+  s.ok = true;
+  return s;
+}
+
+TEST(BanditSearch, ARestoredStateContinuesAsTheOriginal) {
+  test::ToyEvaluator toy;
+  StrategyContext context{&toy.space()};
+  context.params = {{"methods", {"adjacent", "mutate", "crossover", "explore", "model"}}};
+  BanditSearch original(context);
+  Rng rng(9);
+  for (int round = 0; round < 10; ++round) {
+    std::vector<Scored> told;
+    for (const Config& c : original.ask(rng, 4)) told.push_back(scored(toy, c));
+    original.tell(told);
+  }
+  BanditSearch restored(context);
+  restored.restore(original.save());
+  Rng rng_restored = rng;
+  for (int round = 0; round < 5; ++round) {
+    const std::vector<Config> a = original.ask(rng, 4), b = restored.ask(rng_restored, 4);
+    ASSERT_EQ(a, b) << "round " << round;
+    std::vector<Scored> told;
+    for (const Config& c : a) told.push_back(scored(toy, c));
+    original.tell(told);
+    restored.tell(told);
+  }
+  EXPECT_EQ(original.uses(), restored.uses());
+}
+
 // The recorded spaces as a replay without T1 file sees them.
 std::vector<std::unique_ptr<ReplayEvaluator>> recorded_spaces() {
   std::vector<std::unique_ptr<ReplayEvaluator>> out;
