@@ -20,10 +20,23 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::string_view kTopKeys[] = {
-    "task",      "strategy",       "strategy_params", "budget",         "seed",           "out",
-    "overrides", "constraints",    "workers",         "measure",        "collapse_ratio", "profile",
-    "fitness",   "fitness_params", "backend",         "backend_options"};
+constexpr std::string_view kTopKeys[] = {"task",
+                                         "strategy",
+                                         "strategy_params",
+                                         "budget",
+                                         "seed",
+                                         "out",
+                                         "overrides",
+                                         "constraints",
+                                         "workers",
+                                         "measure",
+                                         "collapse_ratio",
+                                         "profile",
+                                         "fitness",
+                                         "fitness_params",
+                                         "backend",
+                                         "backend_options",
+                                         "plugins"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};
@@ -327,6 +340,12 @@ RunSpec parse_run_config(std::string_view text, const std::string& where) {
   }
   if (auto it = doc.find("profile"); it != doc.end()) {
     c.profile_path = r.string(*it, "/profile", true);
+  }
+  if (auto it = doc.find("plugins"); it != doc.end()) {  // shared objects (runs/plugins.hpp)
+    if (!it->is_array()) r.fail("/plugins", "expected a list of paths", "e.g. [\"libmine.so\"]");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      c.plugins.push_back(r.string((*it)[i], "/plugins/" + std::to_string(i), true));
+    }
   }
   return c;
 }

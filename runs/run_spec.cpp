@@ -26,6 +26,7 @@ nlohmann::json to_json(const RunSpec& c) {
                       {"checkpoint_every", c.checkpoint_every}};
   if (c.peak_bandwidth) j["peak_bandwidth"] = *c.peak_bandwidth;
   if (c.peak_flops) j["peak_flops"] = *c.peak_flops;
+  if (!c.plugins.empty()) j["plugins"] = c.plugins;
   return j;
 }
 
