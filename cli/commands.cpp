@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <unistd.h>
 
@@ -75,8 +76,16 @@ void print_task(const Task& t, const char* backend) {
 // everything else a run is made of by name, plug-ins' registrations included.
 void list_tasks(std::vector<std::string> plugins) {
   Registries r = builtins();
-  load_plugin_flags(plugins, r);
-  for (const std::string& name : r.tasks.names()) print_task(r.tasks.get(name), "cpu");
+  std::set<std::string> from_plugins;
+  for (const LoadedPlugin& p : load_plugin_flags(plugins, r)) {
+    for (const std::string& added : p.added) {
+      if (added.starts_with("task ")) from_plugins.insert(added.substr(5));
+    }
+  }
+  for (const std::string& name : r.tasks.names()) {
+    // A plug-in's task runs through the C++ API with a worker of one's own (README).
+    print_task(r.tasks.get(name), from_plugins.count(name) ? "plug-in, C++ API" : "cpu");
+  }
   const TaskRegistry gpu = cuda_tasks();
   for (const std::string& name : gpu.names()) print_task(gpu.get(name), "cuda");
   std::printf("\nstrategies:\n");

@@ -190,7 +190,7 @@ void register_builtin_fitness(FitnessRegistry& registry) {
                  require_no_params(context, "time");
                  return InverseTimeFitness{"time"};
                });
-  registry.add("inverse-time", "the former name of time (the replay default)",
+  registry.add("inverse-time", "the former name of time (what a replay uses unless told)",
                [](const FitnessContext& context) -> Fitness {
                  require_no_params(context, "inverse-time");
                  return InverseTimeFitness{"inverse-time"};

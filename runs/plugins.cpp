@@ -39,15 +39,20 @@ std::vector<std::string> added_by(const std::map<std::string, std::vector<std::s
                                   const std::string& where) {
   std::vector<std::string> added;
   for (const auto& [kind, names] : after) {
-    const std::vector<std::string>& old = before.at(kind);
+    // A registry may list its names sorted (tasks): what is new is what was not there.
+    std::multiset<std::string> old(before.at(kind).begin(), before.at(kind).end());
     std::set<std::string> seen;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (!seen.insert(names[i]).second) {
+    for (const std::string& name : names) {
+      if (!seen.insert(name).second) {
         throw_input_error(
-            "the plug-in registers " + kind + " '" + names[i] + "', a name that is already taken",
+            "the plug-in registers " + kind + " '" + name + "', a name that is already taken",
             where, "give it another name");
       }
-      if (i >= old.size()) added.push_back(kind + " " + names[i]);
+      if (auto it = old.find(name); it != old.end()) {
+        old.erase(it);
+      } else {
+        added.push_back(kind + " " + name);
+      }
     }
   }
   return added;

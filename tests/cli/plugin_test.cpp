@@ -83,6 +83,20 @@ TEST_F(PluginTest, TasksListsWhatAPluginRegisters) {
   EXPECT_NE(r.output.find("test-in-order"), std::string::npos) << r.output;
 }
 
+TEST_F(PluginTest, APluginTaskIsListedAndACpuRunOfItIsRefused) {
+  const CliResult listed = run_cli("tasks --plugin " + plugin("task_plugin"));
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("test-plugin-task [plug-in, C++ API]"), std::string::npos)
+      << listed.output;
+  const fs::path out = dir_ / "never";
+  const CliResult r =
+      run_cli("run --task test-plugin-task --plugin " + plugin("task_plugin") +
+              " --budget 2 --profile " + profile_.string() + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("loads no plug-ins"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(PluginTest, AFitnessThatReturnsNaNFailsTheEvaluationNamingIt) {
   const fs::path out = dir_ / "run";
   const CliResult r = run_cli("run --replay " + kCache + " --plugin " + plugin("fitness_plugin") +
