@@ -2,12 +2,15 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <unistd.h>
 
 #include "cli/builtins.hpp"
+#include "cli/cuda_commands.hpp"
 #include "cli/number_options.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/roofline_command.hpp"
@@ -15,6 +18,7 @@
 #include "cli/signals.hpp"
 #include "evaluators/machine_profile.hpp"
 #include "interop/task_manifest_file.hpp"
+#include "runs/plugins.hpp"
 #include "runs/resume.hpp"
 #include "runs/run.hpp"
 #include "runs/run_config_file.hpp"
@@ -52,19 +56,58 @@ void describe_manifest(const std::string& file) {
   std::printf("\n");
 }
 
-void list_tasks() {
-  const Registries r = builtins();
-  for (const std::string& name : r.tasks.names()) {
-    const Task& t = r.tasks.get(name);
-    std::printf("%-10s %s\n", name.c_str(), t.summary().c_str());
-    std::printf("%-10s parameters:", "");
-    for (const Parameter& p : t.space().parameters()) std::printf(" %s", p.name.c_str());
-    std::printf("\n%-10s training sizes:", "");
-    for (const ProblemSize& s : t.training_sizes()) std::printf(" %s", s.label.c_str());
-    std::printf("; held-out:");
-    for (const ProblemSize& s : t.held_out_sizes()) std::printf(" %s", s.label.c_str());
-    std::printf("\n");
+// --- plug-ins (runs/plugins.hpp) -------------------------------------------------------
+// The paths made absolute (run.json records where the file is, for a resume from
+// anywhere), then loaded into the registries.
+std::vector<LoadedPlugin> load_plugin_flags(std::vector<std::string>& paths, Registries& r) {
+  for (std::string& p : paths) p = std::filesystem::absolute(p).string();
+  return load_plugins(paths, r);
+}
+
+// CPU candidates run in evojit-worker, which builds a size's data from its own task
+// registry and loads no plug-ins: a plug-in's task would fail every evaluation there.
+void require_task_runs_where_registered(const std::vector<LoadedPlugin>& loaded,
+                                        const RunSpec& spec) {
+  for (const LoadedPlugin& p : loaded) {
+    for (const std::string& added : p.added) {
+      if (added == "task " + spec.task && spec.backend == "cpu") {
+        throw_input_error("task '" + spec.task + "' comes from the plug-in " + p.path.string() +
+                              ", and the CPU worker that runs candidates loads no plug-ins",
+                          "--task " + spec.task,
+                          "tune it through the C++ API with a worker of your own "
+                          "(examples/tune_scale.cpp), or as a task manifest");
+      }
+    }
   }
+}
+
+void print_task(const Task& t, const char* backend) {
+  std::printf("%-10s [%s] %s\n", t.name().c_str(), backend, t.summary().c_str());
+  std::printf("%-10s parameters:", "");
+  for (const Parameter& p : t.space().parameters()) std::printf(" %s", p.name.c_str());
+  std::printf("\n%-10s training sizes:", "");
+  for (const ProblemSize& s : t.training_sizes()) std::printf(" %s", s.label.c_str());
+  std::printf("; held-out:");
+  for (const ProblemSize& s : t.held_out_sizes()) std::printf(" %s", s.label.c_str());
+  std::printf("\n");
+}
+
+// Every task of every backend (cpu: `--task`; cuda: `--device cuda:N --task`), then
+// everything else a run is made of by name, plug-ins' registrations included.
+void list_tasks(std::vector<std::string> plugins) {
+  Registries r = builtins();
+  std::set<std::string> from_plugins;
+  for (const LoadedPlugin& p : load_plugin_flags(plugins, r)) {
+    for (const std::string& added : p.added) {
+      if (added.starts_with("task ")) from_plugins.insert(added.substr(5));
+    }
+  }
+  for (const std::string& name : r.tasks.names()) {
+    // A plug-in's task runs through the C++ API with a worker of one's own (README).
+    print_task(r.tasks.get(name), from_plugins.count(name) ? "plug-in, C++ API" : "cpu");
+  }
+  const TaskRegistry gpu = cuda_tasks();
+  for (const std::string& name : gpu.names()) print_task(gpu.get(name), "cuda");
   std::printf("\nstrategies:\n");
   for (const auto& [name, summary] : r.strategies.list()) {
     std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
@@ -194,6 +237,7 @@ void apply_config_file(const CLI::App& cmd, const std::string& file, RunSpec& co
   if (given("--constraint")) merged.constraints = config.constraints;
   if (given("--workers")) merged.workers = config.workers;
   if (given("--max-seconds-per-size")) merged.measure.max_seconds = config.measure.max_seconds;
+  if (given("--plugin")) merged.plugins = config.plugins;
   if (!given("--out")) out = merged.out_dir.string();
   if (!given("--profile")) profile_path = merged.profile_path.string();
   config = std::move(merged);  // --strategy-params is applied after this
@@ -231,6 +275,13 @@ void add_run(CLI::App& app) {
   cmd->add_option("--fitness", config->fitness,
                   "Fitness function (default: roofline; inverse-time on a replay)");
   cmd->add_option("--fitness-params", *fitness_params_text, "Fitness parameters as a JSON object");
+  auto objective = std::make_shared<std::string>();
+  cmd->add_option("--objective", *objective,
+                  "Recorded field(s) to optimize, FIELD:min|max[,...] (the objective fitness; "
+                  "several: NSGA-II's objectives)");
+  cmd->add_option("--plugin", config->plugins,
+                  "Shared object adding fitness functions, strategies, mutators or tasks "
+                  "(repeatable; README \"Bring your own\")");
   add_integer_option(*cmd, "--budget", config->budget_evaluations, 0, UINT64_MAX,
                      "Evaluations (distinct candidates; 0: none)");
   add_seconds_option(*cmd, "--time-budget", config->budget_seconds, false,
@@ -254,8 +305,8 @@ void add_run(CLI::App& app) {
                 "CUDA: flush the L2 before every timed repetition");
   auto output = std::make_shared<OutputFlags>();
   add_output_flags(*cmd, *output);
-  cmd->callback([cmd, config, config_file, params_text, fitness_params_text, out, profile_path,
-                 backend, nominal, output] {
+  cmd->callback([cmd, config, config_file, params_text, fitness_params_text, objective, out,
+                 profile_path, backend, nominal, output] {
     install_stop_handlers();
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     auto parse_params = [](const std::string& text, const char* flag, const char* example) {
@@ -276,13 +327,23 @@ void add_run(CLI::App& app) {
     // Absolute, so that `evojit resume` finds the manifest from any folder.
     if (!config->task_file.empty())
       config->task_file = std::filesystem::absolute(config->task_file);
+    if (!objective->empty()) {
+      if (cmd->count("--fitness") > 0 && config->fitness != "objective") {
+        throw_input_error("--objective chooses the objective fitness; --fitness " +
+                              config->fitness + " chooses another",
+                          "--objective " + *objective, "give one of them");
+      }
+      config->fitness = "objective";
+      config->fitness_params = {{"objectives", *objective}};
+    }
     config->out_dir = *out;
     config->profile_path = *profile_path;
     const NominalFigures figures = nominal_figures(*nominal);
     config->peak_bandwidth = figures.bandwidth;
     config->peak_flops = figures.flops;
     apply_backend_flags(*backend, *config);
-    const Registries r = builtins();
+    Registries r = builtins();
+    require_task_runs_where_registered(load_plugin_flags(config->plugins, r), *config);
     ProgressLine line(output->progress_mode(), output->log_every_s());
     const RunOutcome outcome = run(*config, r, observer_for(line, *output));
     line.finish();
@@ -309,7 +370,8 @@ void add_resume(CLI::App& app) {
   add_output_flags(*cmd, *output);
   cmd->callback([dir, budget, budget_option, output] {
     install_stop_handlers();
-    const Registries r = builtins();
+    Registries r = builtins();
+    load_plugins(recorded_plugins(*dir), r);  // the run's own, checked against their hashes
     ResumeOptions options;
     if (budget_option->count()) options.budget_evaluations = *budget;
     ProgressLine line(output->progress_mode(), output->log_every_s());
@@ -326,12 +388,17 @@ void add_resume(CLI::App& app) {
 }  // namespace
 
 void add_commands(CLI::App& app) {
-  auto* tasks = app.add_subcommand("tasks", "List the tasks and strategies");
+  auto* tasks = app.add_subcommand(
+      "tasks",
+      "List the tasks of every backend, strategies, mutators, fitness functions, backends");
+  auto plugins = std::make_shared<std::vector<std::string>>();
   auto task_file = std::make_shared<std::string>();
+  tasks->add_option("--plugin", *plugins, "Also list what this plug-in registers (repeatable)");
   tasks->add_option("--task-file", *task_file,
                     "Check a task manifest and print its space and sizes, without running");
-  tasks->callback(
-      [task_file] { task_file->empty() ? list_tasks() : describe_manifest(*task_file); });
+  tasks->callback([plugins, task_file] {
+    task_file->empty() ? list_tasks(*plugins) : describe_manifest(*task_file);
+  });
   add_roofline(app, g_exit_code);
   add_run(app);
   add_show(app);

@@ -8,11 +8,18 @@
 #include "support/error.hpp"
 #ifdef EVOJIT_HAS_CUDA
 #include "backends/cuda/gpu_profile.hpp"
+#include "backends/cuda/tasks/cuda_task.hpp"
 #endif
 
 namespace evojit::cli {
 
 #ifdef EVOJIT_HAS_CUDA
+
+TaskRegistry cuda_tasks() {
+  TaskRegistry r;
+  register_cuda_tasks(r);
+  return r;
+}
 
 void gpu_roofline_command(const std::string& device, const std::string& profile_path, bool force) {
   const int ordinal = parse_cuda_device(device);
@@ -48,6 +55,8 @@ void gpu_roofline_command(const std::string& device, const std::string& profile_
 }
 
 #else
+
+TaskRegistry cuda_tasks() { return {}; }
 
 void gpu_roofline_command(const std::string& device, const std::string&, bool) {
   throw_input_error("this evojit was built without the CUDA backend", "--device " + device,

@@ -5,7 +5,12 @@
 
 #include <string>
 
+#include "kernels/task_registry.hpp"
+
 namespace evojit::cli {
+
+// The CUDA backend's own tasks, for `evojit tasks`; empty without the backend.
+TaskRegistry cuda_tasks();
 
 void gpu_roofline_command(const std::string& device, const std::string& profile_path, bool force);
 

@@ -81,6 +81,9 @@ struct BackendTraits {
   bool deterministic = false;    // the same configuration always gives the same result
   bool simulated_clock = false;  // elapsed_s() charges recorded, not real, time
   std::string default_fitness;   // the fitness registry name used when none is asked for
+  // The names in SizeResult::recorded this backend fills (a fitness checks its
+  // --objective fields against them); empty: none.
+  std::vector<std::string> recorded_fields;
 };
 
 class Backend {

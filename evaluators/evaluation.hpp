@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace evojit {
@@ -59,6 +60,10 @@ struct SizeResult {
   double roofline_s = 0.0;  // filled by the fitness
   double fraction = 0.0;    // roofline_s / timing.median_s
   std::string suspect;      // why the figure is not to be trusted (fitness); empty if fine
+  // Other figures the backend recorded for this size, by name (a replayed Kernel Tuner
+  // cache: its numeric fields, "GFLOP/s", "energy", ...), for a fitness that reads
+  // them (--objective). Not serialized: the fitness they gave is.
+  std::vector<std::pair<std::string, double>> recorded;
 };
 
 // What a GPU kernel occupies, read with cuFuncGetAttribute after loading; `present`

@@ -91,11 +91,19 @@ class Fitness {
   std::shared_ptr<const Concept> impl_;
 };
 
-// What a fitness is made from: the machine's ceilings (absent on replay) and the
-// fitness parameters as a JSON object (validated by the factory).
+// What a fitness is made from: the machine's ceilings (absent on replay), the
+// fitness parameters as a JSON object (validated by the factory), the training
+// sizes' workloads, the fields the backend records beside time
+// (BackendTraits::recorded_fields) and, for a fitness relative to the naive kernel,
+// a way to measure it: seed_time_s() returns the geometric mean over the training
+// sizes of the seed's median time (seconds); it throws InputError when the run has no
+// seed or it fails, and is empty outside a run.
 struct FitnessContext {
   const MachineProfile* ceilings = nullptr;
   nlohmann::json params = nlohmann::json::object();
+  std::vector<Workload> workloads;
+  std::vector<std::string> recorded_fields;
+  std::function<double()> seed_time_s;
 };
 using FitnessFactory = std::function<Fitness(const FitnessContext&)>;
 
@@ -107,9 +115,19 @@ class FitnessRegistry : public NamedRegistry<FitnessFactory> {
   }
 };
 
-// "roofline" (needs ceilings) and "inverse-time" (1 / the geometric mean of the
-// median times in ms: the replay default).
+// The built-in fitness functions (README "Bring your own"):
+//   roofline      fraction of the roofline (needs ceilings; the cpu and cuda default)
+//   time          1 / the geometric mean of the median times in ms ("inverse-time",
+//                 its former name, is kept: the replay default)
+//   speedup       the seed's time / the candidate's (geometric means over the sizes);
+//                 params {"baseline_ms": T} give the baseline instead of the seed
+//   throughput    the workload's GFLOP/s (params {"of": "bytes"}: GB/s), geometric
+//                 mean over the sizes
+//   objective     recorded fields with directions, params {"objectives":
+//                 "energy:min,GFLOP/s:max"} (--objective); several give NSGA-II its
+//                 minimized objectives
 void register_builtin_fitness(FitnessRegistry& registry);
+void register_objective_fitness(FitnessRegistry& registry);  // (objective_fitness.cpp)
 
 // A per-size figure is flagged suspect (SizeResult::suspect) rather than trusted when
 // its fraction of roofline is above kSuspectFraction (the ceiling must be wrong: a

@@ -104,6 +104,7 @@ RunSpec run_config_from_run_json(const json& c, const std::string& where) {
     config.checkpoint_every = c.value("checkpoint_every", config.checkpoint_every);
     if (c.contains("peak_bandwidth")) config.peak_bandwidth = c.at("peak_bandwidth").get<double>();
     if (c.contains("peak_flops")) config.peak_flops = c.at("peak_flops").get<double>();
+    config.plugins = c.value("plugins", std::vector<std::string>{});
   } catch (const json::exception& e) {
     throw_input_error(std::string("run.json: /config: ") + e.what(), where);
   }

@@ -1,9 +1,12 @@
 #include "runs/run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "evaluators/pipeline.hpp"
+#include "runs/plugins.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_outputs.hpp"
@@ -42,6 +45,7 @@ json fresh_run_json(const RunPlan& plan, const std::optional<MachineProfile>& ce
       {"training_sizes", backend.task().training_sizes().size()},
       {"held_out_sizes", backend.task().held_out_sizes().size()}};
   if (ceilings) run["machine_profile"] = to_json(*ceilings);
+  if (!plan.spec.plugins.empty()) run["plugins"] = plugins_json(plan.spec.plugins);
   if (backend.traits().deterministic) {
     // A deterministic run's id comes from what determines it, so that two runs of the
     // same spec are the same run and their journals byte-identical; not from the budget,
@@ -55,16 +59,53 @@ json fresh_run_json(const RunPlan& plan, const std::optional<MachineProfile>& ce
   return run;
 }
 
+// The seed measured once, for a fitness relative to it (speedup): the geometric mean
+// of its median times over the training sizes, in seconds.
+double measure_seed_time_s(const RunPlan& plan) {
+  const std::string fix = "give the baseline: --fitness-params '{\"baseline_ms\": T}'";
+  if (!plan.seed) {
+    throw_input_error("this run has no seed (naive kernel) to compare with", "--fitness speedup",
+                      fix);
+  }
+  struct Unscored {
+    double score(Evaluation&, const std::vector<Workload>&) const { return 1.0; }
+  };
+  Backend& backend = *plan.backend;
+  CandidatePipeline pipeline(backend, plan.space, backend.task().training_sizes(), Unscored{});
+  const Evaluation e = pipeline.evaluate(*plan.seed);
+  double log_sum = 0.0;
+  for (const SizeResult& r : e.sizes) log_sum += std::log(std::max(r.timing.median_s, 1e-300));
+  if (e.status != EvalStatus::ok || e.sizes.empty()) {
+    throw_input_error("the seed failed (" + std::string(to_string(e.status)) + ": " +
+                          e.diagnostic.substr(0, 200) + "), so there is no time to compare with",
+                      "--fitness speedup", fix);
+  }
+  return std::exp(log_sum / static_cast<double>(e.sizes.size()));
+}
+
 // The spec's fitness (the backend's default when it names none), made before anything
-// is written: an unknown name or bad parameters are input errors.
-Fitness make_fitness(const RunPlan& plan, const std::optional<MachineProfile>& ceilings,
+// is written: an unknown name or bad parameters are input errors. A baseline the
+// fitness measured (the seed's time) goes into the spec's fitness parameters, so that
+// run.json holds it and a resumed run compares with the same figure.
+Fitness make_fitness(RunPlan& plan, const std::optional<MachineProfile>& ceilings,
                      const Registries& registries) {
   FitnessContext context;
   context.ceilings = ceilings ? &*ceilings : nullptr;
   context.params = plan.spec.fitness_params;
+  for (const ProblemSize& size : plan.backend->task().training_sizes()) {
+    context.workloads.push_back(plan.backend->task().workload(size));
+  }
+  context.recorded_fields = plan.backend->traits().recorded_fields;
+  std::optional<double> measured_s;
+  context.seed_time_s = [&plan, &measured_s] {
+    if (!measured_s) measured_s = measure_seed_time_s(plan);
+    return *measured_s;
+  };
   const std::string& name = plan.spec.fitness;
-  return registries.fitness.create(name.empty() ? plan.backend->traits().default_fitness : name,
-                                   context);
+  Fitness fitness = registries.fitness.create(
+      name.empty() ? plan.backend->traits().default_fitness : name, context);
+  if (measured_s) plan.spec.fitness_params["baseline_ms"] = *measured_s * 1e3;
+  return fitness;
 }
 
 // The loop over the pipeline with its journal and checkpoints, then the outputs.

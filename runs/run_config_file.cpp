@@ -36,7 +36,8 @@ constexpr std::string_view kTopKeys[] = {"task",
                                          "fitness_params",
                                          "backend",
                                          "backend_options",
-                                         "task_file"};
+                                         "task_file",
+                                         "plugins"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};
@@ -343,6 +344,12 @@ RunSpec parse_run_config(std::string_view text, const std::string& where) {
   }
   if (auto it = doc.find("task_file"); it != doc.end()) {
     c.task_file = r.string(*it, "/task_file", true);
+  }
+  if (auto it = doc.find("plugins"); it != doc.end()) {  // shared objects (runs/plugins.hpp)
+    if (!it->is_array()) r.fail("/plugins", "expected a list of paths", "e.g. [\"libmine.so\"]");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      c.plugins.push_back(r.string((*it)[i], "/plugins/" + std::to_string(i), true));
+    }
   }
   return c;
 }

@@ -70,7 +70,8 @@ void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
                  {"genome", bindings_json(space, winner)},
                  {"canonical", space.canonical(winner)},
                  {"fitness", outcome.result.best->fitness}};
-    if (o.pipeline.fitness().name() == "inverse-time" && outcome.result.best->fitness > 0.0) {
+    if ((o.pipeline.fitness().name() == "inverse-time" || o.pipeline.fitness().name() == "time") &&
+        outcome.result.best->fitness > 0.0) {
       best_json["time_ms"] = 1.0 / outcome.result.best->fitness;
     }
     const std::vector<ProblemSize> held_out_sizes = backend.task().held_out_sizes();

@@ -27,6 +27,7 @@ nlohmann::json to_json(const RunSpec& c) {
   if (!c.task_file.empty()) j["task_file"] = c.task_file.string();
   if (c.peak_bandwidth) j["peak_bandwidth"] = *c.peak_bandwidth;
   if (c.peak_flops) j["peak_flops"] = *c.peak_flops;
+  if (!c.plugins.empty()) j["plugins"] = c.plugins;
   return j;
 }
 

@@ -53,6 +53,10 @@ struct RunSpec {
   // Spec-sheet ceilings for this run only (bytes/s, FLOP/s) over the measured ones.
   std::optional<double> peak_bandwidth;
   std::optional<double> peak_flops;
+  // Plug-in files (absolute paths) whose registrations the run uses: the CLI loads them
+  // into the registries (runs/plugins.hpp), run.json records them with their hashes,
+  // and `evojit resume` loads them again. In run.json only when there are some.
+  std::vector<std::string> plugins;
 };
 
 nlohmann::json to_json(const RunSpec& c);

@@ -98,6 +98,7 @@ class ReplayBackend final : public Backend {
     t.deterministic = true;
     t.simulated_clock = true;
     t.default_fitness = "inverse-time";
+    t.recorded_fields = evaluator_->cache().metric_names();
     return t;
   }
   const Task& task() const override { return *task_; }

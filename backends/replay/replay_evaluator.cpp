@@ -231,6 +231,9 @@ Evaluation ReplayEvaluator::from_entry(std::size_t i) const {
       s.timing.min_s = r.min_ms * 1e-3;
       s.timing.cv = r.cv;
       s.timing.repetitions = static_cast<int>(r.repetitions);
+      for (const KernelTunerCache::Metric& m : cache_->metrics(i)) {
+        s.recorded.emplace_back(cache_->metric_names()[m.name], m.value);
+      }
       e.sizes.push_back(std::move(s));
       e.fitness = 1.0 / r.time_ms;
       return e;
