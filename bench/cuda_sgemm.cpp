@@ -5,7 +5,7 @@
 // with cuBLAS's. Prints figures; never passes or fails on time.
 //
 //   bench_cuda_sgemm [best.json | CANONICAL ...] [n ...]
-//   best.json: a tuning run's result (tasks sgemm, sgemm-small). Each size n uses the
+//   best.json: a tuning run's result (tasks sgemm, sgemm-small, sgemm-ragged). Each size n uses the
 //   variant whose run was tuned on the size nearest n (ratio of sizes), as a library
 //   exported from those runs dispatches; nothing is chosen by timing here, and the
 //   table names the variant and the size it was tuned for.
@@ -151,11 +151,15 @@ int main(int argc, char** argv) {
       b[i] = hashed_uniform(i, 0xB22, -1.0f, 1.0f);
     }
     DeviceBuffer da(nn * 4), db(nn * 4), dc(nn * 4), dref(nn * 4);
+    // SPLITK's per-tile locks: zero once; every completed launch leaves them zero.
+    const std::size_t lock_count = sgemm_lock_count(n);
+    DeviceBuffer dlocks(lock_count * 4);
+    check(cuMemsetD32(dlocks.get(), 0, lock_count), "zero the locks");
     check(cuMemcpyHtoD(da.get(), a.data(), nn * 4), "upload A");
     check(cuMemcpyHtoD(db.get(), b.data(), nn * 4), "upload B");
-    CUdeviceptr pa = da.get(), pb = db.get(), pc = dc.get();
+    CUdeviceptr pa = da.get(), pb = db.get(), pc = dc.get(), plocks = dlocks.get();
     int ni = static_cast<int>(n);
-    void* args[] = {&pa, &pb, &pc, &ni, &ni, &ni};
+    void* args[] = {&pa, &pb, &pc, &ni, &ni, &ni, &plocks};
     Timing tuned;
     std::size_t used = 0;
     std::int64_t tuned_size = 0;

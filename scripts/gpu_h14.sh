@@ -7,6 +7,10 @@
 #                                     and a 128x128 variant at n = 4096
 #   scripts/gpu_h14.sh ncu [DEPS]     ncu metrics of cuBLAS's SGEMM and the best tuned
 #                                     variant at n = 4096 (issue rate, stall reasons)
+#   scripts/gpu_h14.sh splitk [DEPS]  every CUDA test; the best 256x128 variant with SPLITK
+#                                     1-3 at n = 3000, 5000; sgemm, sgemm-small and
+#                                     sgemm-ragged runs (times SGEMM_SECONDS, SMALL_SECONDS,
+#                                     RAGGED_SECONDS); the dispatcher of the three against cuBLAS
 #   scripts/gpu_h14.sh final [DEPS] [sgemm_budget] [small_budget] [constraint]
 #                                     every CUDA test, hand-picked sgemm variants against
 #                                     cuBLAS at every n, sgemm and sgemm-small runs, the
@@ -71,6 +75,28 @@ elif [ "$part" = probe ]; then
         grep -vE "^==PROF==|^\s*$|^\s+-+\s" | grep -E "gemm|Registers|Block Size|Grid Size|Shared Memory|Occupancy|Throughput|Issue|Eligible|Active Warps|Stall|Duration|SM Frequency|Executed Ipc|Waves|Theoretical|Achieved|One or More|No Eligible|Warp Cycles" | head -40
     done
   } 2>&1 | tee "$out/ncu.txt"
+elif [ "$part" = splitk ]; then
+  "$b/cuda_tests" 2>&1 | tee "$out/tests.log" | grep -E "^\[  (FAILED|PASSED|SKIPPED) |OK \]|FAILED|Failure" | head -60
+  {
+    echo "== sgemm: the best 256x128 variant with SPLITK 1, 2, 3, each timed, against cuBLAS"
+    v=AT=True,BK=8,BM=256,BN=128,DBUF=True,MINB=1,PAD=4,PIPE=0,TM=16,TN=8,VEC=4,WX=8
+    timeout 120 "$b/bench_cuda_sgemm" $v,SPLITK=1 $v,SPLITK=2 $v,SPLITK=3 3000 5000
+  } 2>&1 | tee "$out/splitk_probe.txt"
+  rm -rf "$runs/sgemm" "$runs/sgemm-small" "$runs/sgemm-ragged"
+  {
+    for task in sgemm sgemm-small sgemm-ragged; do
+      t=${SGEMM_SECONDS:-100}; extra=(--constraint "TM * TN >= 64")
+      [ "$task" = sgemm-small ] && { t=${SMALL_SECONDS:-50}; extra=(); }
+      [ "$task" = sgemm-ragged ] && t=${RAGGED_SECONDS:-100}
+      echo "== evojit run --task $task --budget 120 --time-budget $t ${extra[*]}"
+      "$b/evojit" run --device cuda:0 --max-seconds-per-size 0.3 --flush-l2 --task "$task" \
+        --strategy regularized-evolution --budget 120 --time-budget "$t" --workers 4 \
+        --out "$runs/$task" "${extra[@]}" 2>&1 | grep -v '^\s*$' | tail -10
+    done
+    timeout 150 "$b/bench_cuda_sgemm" "$runs/sgemm/best/best.json" "$runs/sgemm-small/best/best.json" \
+      "$runs/sgemm-ragged/best/best.json" "${sizes[@]}"
+  } 2>&1 | tee "$out/sgemm.txt"
+  tar czf "$out/sgemm_run.tgz" -C "$runs" sgemm sgemm-small sgemm-ragged
 else
   budget=${3:-120}; small=${4:-96}; constraint=${5:-"TM * TN >= 64"}
   "$b/cuda_tests" 2>&1 | tee "$out/tests.log" | grep -E "^\[  (FAILED|PASSED|SKIPPED) |OK \]|FAILED|Failure" | head -60

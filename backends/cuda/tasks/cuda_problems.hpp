@@ -9,6 +9,8 @@ namespace evojit {
 CudaProblem make_triad_problem(const ProblemSize& size);
 CudaProblem make_heat2d_problem(const ProblemSize& size);
 CudaProblem make_sgemm_problem(const ProblemSize& size);
+// Ints in sgemm's lock buffer (its last argument; SPLITK's per-tile locks) for n x n.
+std::size_t sgemm_lock_count(std::int64_t n);
 CudaProblem make_convolution_problem(const ProblemSize& size);
 CudaProblem make_dedispersion_problem(const ProblemSize& size);
 

@@ -67,6 +67,7 @@ void register_cuda_tasks(TaskRegistry& registry) {
   registry.add(make_cuda_heat2d_task());
   registry.add(make_cuda_sgemm_task());
   registry.add(make_cuda_sgemm_small_task());
+  registry.add(make_cuda_sgemm_ragged_task());
 }
 
 float hashed_uniform(std::uint64_t i, std::uint64_t salt, float lo, float hi) {

@@ -99,7 +99,8 @@ std::uint32_t ceil_div(std::int64_t a, std::int64_t b);
 // "dedispersion"); throws InputError for an unknown kind.
 CudaProblem make_cuda_problem(const std::string& kind, const ProblemSize& size);
 
-// The built-in CUDA tasks: triad, heat2d, sgemm, sgemm-small (their own sources and spaces).
+// The built-in CUDA tasks: triad, heat2d, sgemm, sgemm-small, sgemm-ragged (their own sources and
+// spaces).
 void register_cuda_tasks(TaskRegistry& registry);
 
 std::unique_ptr<CudaTask> make_cuda_triad_task();
@@ -107,6 +108,8 @@ std::unique_ptr<CudaTask> make_cuda_heat2d_task();
 std::unique_ptr<CudaTask> make_cuda_sgemm_task();
 // The sgemm kernel and space, tuned on n = 1024 (bench/cuda_sgemm.cpp dispatches by n).
 std::unique_ptr<CudaTask> make_cuda_sgemm_small_task();
+// The same, tuned on n = 3000, 5000 (a partly filled last wave: SPLITK's case).
+std::unique_ptr<CudaTask> make_cuda_sgemm_ragged_task();
 
 // Max relative error of `got` against `expected` (NaN counts as infinite), with the
 // first index over `tolerance` described in `message`.

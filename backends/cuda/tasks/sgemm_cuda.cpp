@@ -19,11 +19,15 @@
 // register allocation leaves room for (__launch_bounds__'s second argument; 2 caps a
 // 256-thread block at 128 registers, the SIMT GEMM classic: 128x128 tiles, 8x8 per
 // thread, two blocks per SM; cuBLAS's own SIMT kernel on the H200 is 256x128x8 with
-// 254 registers and one block per SM).
+// 254 registers and one block per SM). SPLITK (1-4): the k range is cut into SPLITK runs,
+// one per blockIdx.z, whose partial tiles add into C one after the other (split 0
+// stores; a lock per tile, in a buffer that every launch leaves zero, orders them), for
+// sizes whose tile count fills the last wave of blocks poorly.
 //
 // Two tasks share the kernel and the space, tuned on different sizes: "sgemm" on
-// n = 2048, 4096 and "sgemm-small" on n = 1024, where a large tile leaves most SMs
-// idle. An exported library dispatches by n to the variant tuned nearest to it
+// n = 2048, 4096, "sgemm-small" on n = 1024, where a large tile leaves most SMs
+// idle, and "sgemm-ragged" on n = 3000, 5000, where the tile count is just past a whole
+// number of waves. An exported library dispatches by n to the variant tuned nearest to it
 // (bench/cuda_sgemm.cpp does so with the two runs' results).
 #include <cmath>
 #include <limits>
@@ -54,7 +58,8 @@ class CudaSgemmTask final : public CudaTask {
                 Parameter::boolean("DBUF"), Parameter::list("PAD", ints({0, 4})),
                 Parameter::list("WX", ints({4, 8, 16, 32})),
                 Parameter::list("PIPE", ints({0, 2, 3, 4})), Parameter::boolean("AT"),
-                Parameter::list("MINB", ints({1, 2, 4}))},
+                Parameter::list("MINB", ints({1, 2, 4})),
+                Parameter::list("SPLITK", ints({1, 2, 3, 4}))},
                {"(BM // TM) * (BN // TN) >= 64", "(BM // TM) * (BN // TN) <= 1024",
                 "(BM * BK) % ((BM // TM) * (BN // TN) * VEC) == 0",
                 "(BN * BK) % ((BM // TM) * (BN // TN) * VEC) == 0", "BK % VEC == 0",
@@ -81,7 +86,8 @@ class CudaSgemmTask final : public CudaTask {
                                  {"WX", std::int64_t{16}},
                                  {"PIPE", std::int64_t{0}},
                                  {"AT", true},
-                                 {"MINB", std::int64_t{1}}});
+                                 {"MINB", std::int64_t{1}},
+                                 {"SPLITK", std::int64_t{1}}});
   }
   std::string render(const std::map<std::string, Value>& bindings) const override {
     return render_cuda_source(kSgemmTemplate, bindings);
@@ -100,7 +106,8 @@ class CudaSgemmTask final : public CudaTask {
     g.block = {
         static_cast<std::uint32_t>((bm / binding_int(b, "TM")) * (bn / binding_int(b, "TN"))), 1,
         1};
-    g.grid = {ceil_div(size.dims.at(0), bn), ceil_div(size.dims.at(0), bm), 1};
+    g.grid = {ceil_div(size.dims.at(0), bn), ceil_div(size.dims.at(0), bm),
+              static_cast<std::uint32_t>(binding_int(b, "SPLITK"))};
     if (const std::int64_t pipe = binding_int(b, "PIPE"); pipe > 0) {
       const std::int64_t bk = binding_int(b, "BK"), pad = binding_int(b, "PAD");
       const std::int64_t a_stage = binding_int(b, "AT") ? bk * (bm + pad) : bm * (bk + pad);
@@ -130,6 +137,19 @@ std::unique_ptr<CudaTask> make_cuda_sgemm_small_task() {
       std::vector<ProblemSize>{{"n=1024", {1024}}}, std::vector<ProblemSize>{{"n=1280", {1280}}});
 }
 
+std::unique_ptr<CudaTask> make_cuda_sgemm_ragged_task() {
+  return std::make_unique<CudaSgemmTask>(
+      "sgemm-ragged",
+      "sgemm tuned for n = 3000, 5000, whose tiles leave the last wave of blocks mostly empty",
+      std::vector<ProblemSize>{{"n=3000", {3000}}, {"n=5000", {5000}}},
+      std::vector<ProblemSize>{{"n=3500", {3500}}});
+}
+
+std::size_t sgemm_lock_count(std::int64_t n) {
+  const auto tiles = static_cast<std::size_t>((n + 31) / 32);  // the smallest tile, 32x32
+  return tiles * tiles;
+}
+
 CudaProblem make_sgemm_problem(const ProblemSize& size) {
   const std::int64_t n = size.dims.at(0);
   const std::size_t nn = static_cast<std::size_t>(n * n);
@@ -138,6 +158,10 @@ CudaProblem make_sgemm_problem(const ProblemSize& size) {
   p.buffers.push_back(CudaBuffer::of_floats("B", nn));
   p.buffers.push_back(CudaBuffer::of_floats("C", nn));
   p.buffers[2].output = true;
+  // SPLITK's locks, one int per tile; zero (restored before each run, and left zero by
+  // every launch that completes).
+  p.buffers.push_back(CudaBuffer::of_floats("locks", sgemm_lock_count(n)));
+  p.buffers[3].restore = true;
   auto a = p.buffers[0].floats();
   auto b = p.buffers[1].floats();
   for (std::size_t i = 0; i < nn; ++i) {
@@ -145,7 +169,8 @@ CudaProblem make_sgemm_problem(const ProblemSize& size) {
     b[i] = hashed_uniform(i, 0xB22, -1.0f, 1.0f);
   }
   p.launches.push_back({CudaArgument::buf(0), CudaArgument::buf(1), CudaArgument::buf(2),
-                        CudaArgument::i32(n), CudaArgument::i32(n), CudaArgument::i32(n)});
+                        CudaArgument::i32(n), CudaArgument::i32(n), CudaArgument::i32(n),
+                        CudaArgument::buf(3)});
   // Every element is checked for having been written (the output is poisoned with
   // NaN); 4096 sampled elements, plus the four corners, against a double reference,
   // scaled by sum |a_ik b_kj| (the bound on FP32 accumulation error).

@@ -39,8 +39,21 @@ __device__ __forceinline__ void copy_async(float* dst, const float* src, bool in
 // MINB: blocks per SM the register allocation must leave room for (2 caps a 256-thread
 // block at 128 registers).
 extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* __restrict__ A,
-    const float* __restrict__ B, float* __restrict__ C, int M, int N, int K) {
+    const float* __restrict__ B, float* __restrict__ C, int M, int N, int K,
+    int* __restrict__ locks) {
   const int tid = threadIdx.x;
+  // SPLITK: blockIdx.z takes one of SPLITK equal runs of k-slices [kbeg, kend), so a size
+  // whose tiles fill the SMs' last wave poorly (n = 3000: 288 tiles of 256x128 on 132 SMs)
+  // runs SPLITK times as many blocks. kend is a slice boundary or K, so the loads' K
+  // guards stay exact.
+#if SPLITK > 1
+  const int k_slices = (K + BK - 1) / BK;
+  const int split_slices = (k_slices + SPLITK - 1) / SPLITK;
+  const int kbeg = blockIdx.z * split_slices * BK;
+  const int kend = min(K, kbeg + split_slices * BK);
+#else
+  const int kbeg = 0, kend = K;
+#endif
   // A warp covers WX x WY threads of the TX-wide thread grid: its shared-memory reads
   // per k are WX*TN floats of B and WY*TM of A.
   const int lane = tid % 32, warp = tid / 32;
@@ -161,16 +174,16 @@ extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* _
   };
   // Slice t lives in stage t % PIPE; at the top of iteration t every group up to t has
   // landed, and the barrier also tells that stage (t - 1) % PIPE, refilled next, is free.
-  const int slices = (K + BK - 1) / BK;
+  const int slices = kend > kbeg ? (kend - kbeg + BK - 1) / BK : 0;
 #pragma unroll
   for (int t = 0; t < PIPE - 1; ++t) {
-    if (t < slices) issue(t * BK, t);
+    if (t < slices) issue(kbeg + t * BK, t);
     asm volatile("cp.async.commit_group;\n" ::);
   }
   for (int t = 0; t < slices; ++t) {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(PIPE - 2));
     __syncthreads();
-    if (t + PIPE - 1 < slices) issue((t + PIPE - 1) * BK, (t + PIPE - 1) % PIPE);
+    if (t + PIPE - 1 < slices) issue(kbeg + (t + PIPE - 1) * BK, (t + PIPE - 1) % PIPE);
     asm volatile("cp.async.commit_group;\n" ::);
     compute(t % PIPE);
   }
@@ -249,24 +262,24 @@ extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* _
     }
   };
 
-  // ceil(K / BK) slices; the last one may be partial (zeros past K).
-  load_global(0);
+  // The slices of [kbeg, kend); the last one of K may be partial (zeros past K).
+  load_global(kbeg);
   store_shared(0);
   __syncthreads();
 #if DBUF
   int s = 0;
-  for (int k0 = BK; k0 < K + BK; k0 += BK) {
-    if (k0 < K) load_global(k0);
+  for (int k0 = kbeg + BK; k0 < kend + BK; k0 += BK) {
+    if (k0 < kend) load_global(k0);
     compute(s);
-    if (k0 < K) store_shared(s ^ 1);
+    if (k0 < kend) store_shared(s ^ 1);
     __syncthreads();
     s ^= 1;
   }
 #else
-  for (int k0 = BK; k0 < K + BK; k0 += BK) {
+  for (int k0 = kbeg + BK; k0 < kend + BK; k0 += BK) {
     compute(0);
     __syncthreads();
-    if (k0 < K) {
+    if (k0 < kend) {
       load_global(k0);
       store_shared(0);
     }
@@ -275,6 +288,21 @@ extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* _
 #endif
 #endif
 
+#if SPLITK > 1
+  // Serial reduction: the tile's splits add into C in the order of blockIdx.z (split 0
+  // stores), each waiting for its lock to reach its index; the last resets it to 0, so
+  // every launch finds the locks as the one before left them. Blocks are dispatched in
+  // grid order, z outermost, so a split only waits on blocks already resident or done.
+  int* const lock = locks + blockIdx.y * gridDim.x + blockIdx.x;
+  const bool add = blockIdx.z > 0;
+  if (tid == 0)
+    while (atomicAdd(lock, 0) != (int)blockIdx.z) {
+    }
+  __syncthreads();
+  __threadfence();
+#else
+  const bool add = false;
+#endif
   const bool full = row0 + BM <= M && col0 + BN <= N && (N % 4) == 0;
 #pragma unroll
   for (int i = 0; i < TM; ++i) {
@@ -283,15 +311,27 @@ extern "C" __global__ void __launch_bounds__(THREADS, MINB) sgemm(const float* _
     for (int j = 0; j < TN; j += 4) {
       const int c = col0 + (j / 4) * TX * 4 + tx * 4;
       if (full) {
-        *(float4*)(C + (long long)r * N + c) =
-            make_float4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);
+        float4 o = make_float4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);
+        if (add) {  // L2, not a stale L1 line: the split before wrote it from another SM
+          const float4 p = __ldcg((const float4*)(C + (long long)r * N + c));
+          o.x += p.x; o.y += p.y; o.z += p.z; o.w += p.w;
+        }
+        *(float4*)(C + (long long)r * N + c) = o;
       } else if (r < M) {
 #pragma unroll
         for (int v = 0; v < 4; ++v)
-          if (c + v < N) C[(long long)r * N + c + v] = acc[i][j + v];
+          if (c + v < N) {
+            float* const p = C + (long long)r * N + c + v;
+            *p = add ? __ldcg(p) + acc[i][j + v] : acc[i][j + v];
+          }
       }
     }
   }
+#if SPLITK > 1
+  __threadfence();
+  __syncthreads();
+  if (tid == 0) atomicExch(lock, blockIdx.z + 1 == SPLITK ? 0 : (int)blockIdx.z + 1);
+#endif
 }
 )";
 

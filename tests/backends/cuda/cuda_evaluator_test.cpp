@@ -94,6 +94,24 @@ TEST_F(CudaEvaluatorTest, SgemmIsCorrectAtSizesNoTileDivides) {
   }
 }
 
+// Split k (SPLITK): each way of staging slices, with the splits' runs of k-slices uneven
+// (n = 517), and at n = 40 with more splits than slices (some splits add zeros). The
+// timed repetitions after the check would hang on a lock that a launch left set.
+TEST_F(CudaEvaluatorTest, SgemmSplitKIsCorrectAtUnevenAndEmptySplits) {
+  auto task = make_cuda_sgemm_task();
+  WorkerPool pool(1, cuda_worker_options());
+  const std::vector<ProblemSize> sizes = {{"n=40", {40}}, {"n=517", {517}}, {"n=1000", {1000}}};
+  CudaEvaluator ev(*task, task->space(), sizes, pool, fitness(), quick());
+  for (const char* canonical :
+       {"AT=True,BK=32,BM=64,BN=64,DBUF=True,PAD=4,PIPE=0,SPLITK=4,TM=4,TN=4,VEC=4,WX=8",
+        "AT=True,BK=8,BM=128,BN=128,DBUF=False,PAD=4,PIPE=0,SPLITK=3,TM=8,TN=8,VEC=4,WX=8",
+        "AT=True,BK=16,BM=128,BN=128,DBUF=False,PAD=4,PIPE=3,SPLITK=2,TM=8,TN=8,VEC=4,WX=8",
+        "AT=False,BK=32,BM=64,BN=128,DBUF=False,PAD=4,PIPE=2,SPLITK=3,TM=8,TN=4,VEC=4,WX=16"}) {
+    const Evaluation e = ev.evaluate(task->space().parse_canonical(canonical));
+    EXPECT_EQ(e.status, EvalStatus::ok) << canonical << ": " << e.diagnostic;
+  }
+}
+
 // Vector and elementwise paths: a row length that no vector divides, and one that all do.
 TEST_F(CudaEvaluatorTest, EveryValidHeat2dShapeSampledIsCorrect) {
   auto task = make_cuda_heat2d_task();
