@@ -97,6 +97,30 @@ elif [ "$part" = splitk ]; then
       "$runs/sgemm-ragged/best/best.json" "${sizes[@]}"
   } 2>&1 | tee "$out/sgemm.txt"
   tar czf "$out/sgemm_run.tgz" -C "$runs" sgemm sgemm-small sgemm-ragged
+elif [ "$part" = retune ]; then
+  # The second splitk call: the 128x128 two-blocks-per-SM shape that sgemm-ragged found,
+  # at n = 2048..8192 against the 256x128 best; sgemm re-tuned in the register-staged
+  # double-buffered part of the space; the dispatcher with PREV's sgemm-small and
+  # sgemm-ragged results (an earlier call's runs, carried).
+  prev=${3:?retune needs the folder of an earlier call\'s runs}
+  {
+    echo "== sgemm: 128x128 (MINB=2) against 256x128, each timed, against cuBLAS"
+    r=AT=True,BK=16,BM=128,BN=128,DBUF=True,MINB=2,PAD=4,PIPE=0,TM=16,TN=4,VEC=4,WX=32
+    v=AT=True,BK=8,BM=256,BN=128,DBUF=True,MINB=1,PAD=4,PIPE=0,TM=16,TN=8,VEC=4,WX=8
+    timeout 150 "$b/bench_cuda_sgemm" $v $r,SPLITK=1 $r,SPLITK=2 2048 4096 8192
+  } 2>&1 | tee "$out/retune_probe.txt"
+  rm -rf "$runs/sgemm"
+  {
+    t=${SGEMM_SECONDS:-150}
+    echo "== evojit run --task sgemm --budget 160 --time-budget $t --constraint 'TM * TN >= 64' --constraint 'PIPE == 0 and DBUF'"
+    "$b/evojit" run --device cuda:0 --max-seconds-per-size 0.3 --flush-l2 --task sgemm \
+      --strategy regularized-evolution --budget 160 --time-budget "$t" --workers 4 \
+      --out "$runs/sgemm" --constraint "TM * TN >= 64" --constraint "PIPE == 0 and DBUF" 2>&1 |
+      grep -v '^\s*$' | tail -10
+    timeout 150 "$b/bench_cuda_sgemm" "$runs/sgemm/best/best.json" "$prev/sgemm-small/best/best.json" \
+      "$prev/sgemm-ragged/best/best.json" "${sizes[@]}"
+  } 2>&1 | tee "$out/sgemm.txt"
+  tar czf "$out/sgemm_run.tgz" -C "$runs" sgemm
 else
   budget=${3:-120}; small=${4:-96}; constraint=${5:-"TM * TN >= 64"}
   "$b/cuda_tests" 2>&1 | tee "$out/tests.log" | grep -E "^\[  (FAILED|PASSED|SKIPPED) |OK \]|FAILED|Failure" | head -60
