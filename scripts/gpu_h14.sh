@@ -107,15 +107,16 @@ elif [ "$part" = retune ]; then
     echo "== sgemm: 128x128 (MINB=2) against 256x128, each timed, against cuBLAS"
     r=AT=True,BK=16,BM=128,BN=128,DBUF=True,MINB=2,PAD=4,PIPE=0,TM=16,TN=4,VEC=4,WX=32
     v=AT=True,BK=8,BM=256,BN=128,DBUF=True,MINB=1,PAD=4,PIPE=0,TM=16,TN=8,VEC=4,WX=8
-    timeout 150 "$b/bench_cuda_sgemm" $v $r,SPLITK=1 $r,SPLITK=2 2048 4096 8192
+    [ -n "${SKIP_PROBE:-}" ] || timeout 150 "$b/bench_cuda_sgemm" $v $r,SPLITK=1 $r,SPLITK=2 2048 4096 8192
   } 2>&1 | tee "$out/retune_probe.txt"
   rm -rf "$runs/sgemm"
   {
     t=${SGEMM_SECONDS:-150}
-    echo "== evojit run --task sgemm --budget 160 --time-budget $t --constraint 'TM * TN >= 64' --constraint 'PIPE == 0 and DBUF'"
+    n=${SGEMM_BUDGET:-160}; c=${SGEMM_CONSTRAINT:-PIPE == 0 and DBUF}
+    echo "== evojit run --task sgemm --budget $n --time-budget $t --constraint 'TM * TN >= 64' --constraint '$c'"
     "$b/evojit" run --device cuda:0 --max-seconds-per-size 0.3 --flush-l2 --task sgemm \
-      --strategy regularized-evolution --budget 160 --time-budget "$t" --workers 4 \
-      --out "$runs/sgemm" --constraint "TM * TN >= 64" --constraint "PIPE == 0 and DBUF" 2>&1 |
+      --strategy regularized-evolution --budget "$n" --time-budget "$t" --workers 4 \
+      --out "$runs/sgemm" --constraint "TM * TN >= 64" --constraint "$c" 2>&1 |
       grep -v '^\s*$' | tail -10
     timeout 150 "$b/bench_cuda_sgemm" "$runs/sgemm/best/best.json" "$prev/sgemm-small/best/best.json" \
       "$prev/sgemm-ragged/best/best.json" "${sizes[@]}"
