@@ -1,6 +1,7 @@
 #include "backends/cuda/tasks/manifest_cuda_task.hpp"
 
 #include <array>
+#include <cstring>
 
 #include "kernels/manifest_task.hpp"
 #include "support/error.hpp"
@@ -23,6 +24,12 @@ class ManifestCudaTask final : public CudaTask {
     if (manifest_.language != "cuda") {
       throw_input_error("a CUDA task needs \"language\": \"cuda\"", manifest_.where + "#/language",
                         "give \"language\": \"cuda\", or tune the C++ kernel on the CPU");
+    }
+    if (!manifest_.reference_function.empty()) {
+      throw_input_error("a CUDA manifest's reference is the seed configuration's outputs",
+                        manifest_.where + "#/correctness/reference",
+                        "give \"reference\": \"seed\" (a C++ reference function checks CPU "
+                        "manifests)");
     }
     host_ = make_manifest_task(manifest_);  // space, seed, sizes, workload
     for (const Parameter& p : host_->space().parameters()) slots_.push_back(p.name);
@@ -155,6 +162,66 @@ class ManifestCudaTask final : public CudaTask {
 
 std::unique_ptr<CudaTask> make_manifest_cuda_task(TaskManifest manifest) {
   return std::make_unique<ManifestCudaTask>(std::move(manifest));
+}
+
+CudaProblem make_manifest_cuda_problem(std::shared_ptr<const TaskManifest> manifest,
+                                       const ProblemSize& size,
+                                       std::shared_ptr<const ExpectedOutputs> expected) {
+  const TaskManifest& m = *manifest;
+  CudaProblem problem;
+  std::vector<CudaArgument> args;
+  std::vector<std::pair<std::size_t, std::size_t>> checked;  // (argument, buffer)
+  std::vector<std::size_t> counts;
+  for (std::size_t a = 0; a < m.arguments.size(); ++a) {
+    const ManifestArgument& arg = m.arguments[a];
+    const double v = evaluate_dims_expression(arg.expression, m.dims, size);
+    if (!arg.array) {
+      unsigned char bytes[8] = {};
+      store_manifest_scalar(arg.type, v, bytes);
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, bytes, sizeof bits);
+      args.push_back(CudaArgument::raw(bits));
+      continue;
+    }
+    const auto n = static_cast<std::size_t>(v);
+    CudaBuffer b;
+    b.name = arg.name;
+    b.element_size = element_size(arg.type);
+    b.host.assign(n * b.element_size, 0);
+    fill_manifest_array(arg.type, b.host.data(), n, arg.init);
+    b.output = arg.role != ArgumentRole::input;
+    b.restore = arg.role == ArgumentRole::inout;
+    if (b.output) checked.emplace_back(a, problem.buffers.size());
+    counts.push_back(n);
+    args.push_back(CudaArgument::buf(static_cast<int>(problem.buffers.size())));
+    problem.buffers.push_back(std::move(b));
+  }
+  problem.launches.push_back(std::move(args));
+  std::vector<std::size_t> buffer_counts = counts;
+  problem.check = [manifest, expected, checked,
+                   buffer_counts](std::span<const std::vector<unsigned char>> outputs) {
+    CheckResult r;
+    r.ok = true;
+    r.tolerance = 1.0;
+    for (const auto& [argument, buffer] : checked) {
+      const std::vector<unsigned char>& want = expected->at(buffer);
+      const std::vector<unsigned char>& got = outputs[buffer];
+      if (want.size() != got.size()) {
+        r.ok = false;
+        r.message = "no reference outputs for " + manifest->arguments[argument].name;
+        return r;
+      }
+      check_manifest_output(*manifest, argument, got.data(), want.data(), buffer_counts[buffer], r);
+    }
+    return r;
+  };
+  return problem;
+}
+
+std::optional<TaskManifest> manifest_of_problem_kind(const std::string& kind) {
+  const std::string prefix = "manifest:";
+  if (!kind.starts_with(prefix)) return std::nullopt;
+  return parse_task_manifest(json::parse(kind.substr(prefix.size())), "task manifest");
 }
 
 }  // namespace evojit

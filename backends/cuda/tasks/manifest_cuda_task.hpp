@@ -14,6 +14,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "backends/cuda/tasks/cuda_task.hpp"
 #include "kernels/task_manifest.hpp"
@@ -23,5 +25,19 @@ namespace evojit {
 // Throws InputError for a manifest that is not "language": "cuda" or whose launch
 // geometry does not evaluate.
 std::unique_ptr<CudaTask> make_manifest_cuda_task(TaskManifest manifest);
+
+// The outputs a candidate must reproduce, one entry per buffer (empty for inputs).
+using ExpectedOutputs = std::vector<std::vector<unsigned char>>;
+
+// One size's data: a buffer per array argument (initial contents as the manifest says;
+// outputs and inouts checked, inouts restored before each run), one launch with the
+// arguments in the kernel's order, and a check against `*expected`.
+CudaProblem make_manifest_cuda_problem(std::shared_ptr<const TaskManifest> manifest,
+                                       const ProblemSize& size,
+                                       std::shared_ptr<const ExpectedOutputs> expected);
+
+// The manifest of a problem kind made by a manifest task ("manifest:{...}"); nullopt
+// for any other kind.
+std::optional<TaskManifest> manifest_of_problem_kind(const std::string& kind);
 
 }  // namespace evojit

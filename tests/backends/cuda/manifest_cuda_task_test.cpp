@@ -5,8 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/cuda_driver.hpp"
 #include "backends/cuda/nvrtc_compiler.hpp"
+#include "evaluators/pipeline.hpp"
 #include "interop/task_manifest_file.hpp"
+#include "kernels/manifest_task.hpp"
 #include "support/error.hpp"
 
 namespace evojit {
@@ -73,6 +79,75 @@ TEST(ManifestCudaTask, BadLaunchExpressionsNameTheirPointer) {
             std::string::npos);
   EXPECT_NE(launch_error({{"block", {"block_size_x"}}, {"threads", 1}}).find("unknown launch"),
             std::string::npos);
+}
+
+// The worker's data for a size: a buffer per array (outputs checked), the scalars as
+// the kernel takes them, and a check against the expected outputs with the tolerances.
+TEST(ManifestCudaTask, ProblemHasTheManifestsBuffersScalarsAndCheck) {
+  auto manifest = std::make_shared<const TaskManifest>(read_task_manifest(kExample));
+  const ProblemSize size{"n=8,k=3", {8, 3}};
+  auto expected = std::make_shared<ExpectedOutputs>();
+  const CudaProblem p = make_manifest_cuda_problem(manifest, size, expected);
+  ASSERT_EQ(p.buffers.size(), 3u);
+  EXPECT_EQ(p.buffers[0].bytes(), 8u * 4);
+  EXPECT_TRUE(p.buffers[0].output);
+  EXPECT_EQ(p.buffers[1].bytes(), 10u * 4);  // n + k - 1
+  EXPECT_FALSE(p.buffers[1].output);
+  ASSERT_EQ(p.launches.size(), 1u);
+  ASSERT_EQ(p.launches[0].size(), 5u);
+  EXPECT_EQ(p.launches[0][3].kind, CudaArgument::Kind::raw);
+  EXPECT_EQ(static_cast<std::int32_t>(p.launches[0][4].bits), 3);
+
+  std::vector<std::vector<unsigned char>> outputs(3);
+  outputs[0].assign(8 * 4, 0);
+  *expected = outputs;
+  EXPECT_TRUE(p.check(outputs).ok);
+  const float off = 1.0f;
+  std::memcpy(outputs[0].data() + 4 * 5, &off, sizeof off);
+  const CheckResult wrong = p.check(outputs);
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_NE(wrong.message.find("out[5]"), std::string::npos) << wrong.message;
+}
+
+TEST(ManifestCudaTask, CudaBackendTakesTheManifestTaskAndCppManifestsAreRefused) {
+  TaskRegistry tasks;
+  tasks.add(make_manifest_task(read_task_manifest(kExample)));
+  tasks.add(make_manifest_task(
+      read_task_manifest(std::string(EVOJIT_SOURCE_DIR) + "/examples/conv1d/conv1d.json")));
+  BackendRegistry registry;
+  register_cuda_backend(registry);
+  BackendContext context;
+  context.tasks = &tasks;
+  context.options = nlohmann::json::object();
+  context.task = "conv1d";
+  try {
+    registry.create("cuda", context);
+    ADD_FAILURE() << "a C++ manifest on the cuda backend was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is C++, not CUDA"), std::string::npos) << e.what();
+  }
+  std::string why;
+  if (cuda::device_count(&why) == 0) GTEST_SKIP() << "no CUDA device to start a worker: " << why;
+  context.task = "conv1d_cuda";
+  EXPECT_EQ(registry.create("cuda", context)->task().name(), "conv1d_cuda");
+}
+
+// With a device: the seed and another configuration through the pipeline, checked
+// against the seed's outputs.
+TEST(ManifestCudaTask, VariantsThroughThePipelineAreCorrect) {
+  std::string why;
+  if (cuda::device_count(&why) == 0) GTEST_SKIP() << "no CUDA device: " << why;
+  const auto task = make_manifest_cuda_task(read_task_manifest(kExample));
+  WorkerBackendOptions options = default_cuda_backend_options();
+  options.measure.max_seconds = 0.1;
+  CudaBackend backend(*task, 1, CudaSettings{}, options);
+  CandidatePipeline pipeline(backend, task->space(), task->training_sizes(),
+                             Fitness(RooflineFitness(60e12, 3e12)));
+  for (const char* canonical : {"TILE_X=1,block_size_x=64", "TILE_X=8,block_size_x=1024"}) {
+    const Evaluation e = pipeline.evaluate(task->space().parse_canonical(canonical));
+    ASSERT_EQ(e.status, EvalStatus::ok) << canonical << ": " << e.diagnostic;
+    EXPECT_GT(e.fitness, 0.0);
+  }
 }
 
 }  // namespace
