@@ -5,19 +5,18 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include <unistd.h>
 
 #include "cli/builtins.hpp"
-#include "cli/cuda_commands.hpp"
 #include "cli/number_options.hpp"
+#include "cli/plugin_flags.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/roofline_command.hpp"
 #include "cli/run_output.hpp"
 #include "cli/signals.hpp"
+#include "cli/tasks_command.hpp"
 #include "evaluators/machine_profile.hpp"
-#include "interop/task_manifest_file.hpp"
 #include "runs/plugins.hpp"
 #include "runs/resume.hpp"
 #include "runs/run.hpp"
@@ -35,95 +34,6 @@ Registries builtins() {
   Registries r;
   register_builtins(r);
   return r;
-}
-
-// `evojit tasks --task-file F`: the manifest checked and described, nothing run.
-void describe_manifest(const std::string& file) {
-  const std::unique_ptr<Task> task = load_manifest_task(file);
-  const ParameterSpace& space = task->space();
-  std::printf("%s: %s\n", task->name().c_str(), task->summary().c_str());
-  std::printf("parameters: %zu, %llu points before restrictions\n", space.size(),
-              static_cast<unsigned long long>(space.cartesian_size()));
-  for (const Parameter& p : space.parameters()) {
-    std::printf("  %-16s %zu values\n", p.name.c_str(), p.values.size());
-  }
-  std::printf("restrictions: %zu\n", space.constraint_texts().size());
-  std::printf("seed: %s\n", space.canonical(task->seed()).c_str());
-  std::printf("training sizes:");
-  for (const ProblemSize& s : task->training_sizes()) std::printf(" %s", s.label.c_str());
-  std::printf("\nheld-out sizes:");
-  for (const ProblemSize& s : task->held_out_sizes()) std::printf(" %s", s.label.c_str());
-  std::printf("\n");
-}
-
-// --- plug-ins (runs/plugins.hpp) -------------------------------------------------------
-// The paths made absolute (run.json records where the file is, for a resume from
-// anywhere), then loaded into the registries.
-std::vector<LoadedPlugin> load_plugin_flags(std::vector<std::string>& paths, Registries& r) {
-  for (std::string& p : paths) p = std::filesystem::absolute(p).string();
-  return load_plugins(paths, r);
-}
-
-// CPU candidates run in evojit-worker, which builds a size's data from its own task
-// registry and loads no plug-ins: a plug-in's task would fail every evaluation there.
-void require_task_runs_where_registered(const std::vector<LoadedPlugin>& loaded,
-                                        const RunSpec& spec) {
-  for (const LoadedPlugin& p : loaded) {
-    for (const std::string& added : p.added) {
-      if (added == "task " + spec.task && spec.backend == "cpu") {
-        throw_input_error("task '" + spec.task + "' comes from the plug-in " + p.path.string() +
-                              ", and the CPU worker that runs candidates loads no plug-ins",
-                          "--task " + spec.task,
-                          "tune it through the C++ API with a worker of your own "
-                          "(examples/tune_scale.cpp), or as a task manifest");
-      }
-    }
-  }
-}
-
-void print_task(const Task& t, const char* backend) {
-  std::printf("%-10s [%s] %s\n", t.name().c_str(), backend, t.summary().c_str());
-  std::printf("%-10s parameters:", "");
-  for (const Parameter& p : t.space().parameters()) std::printf(" %s", p.name.c_str());
-  std::printf("\n%-10s training sizes:", "");
-  for (const ProblemSize& s : t.training_sizes()) std::printf(" %s", s.label.c_str());
-  std::printf("; held-out:");
-  for (const ProblemSize& s : t.held_out_sizes()) std::printf(" %s", s.label.c_str());
-  std::printf("\n");
-}
-
-// Every task of every backend (cpu: `--task`; cuda: `--device cuda:N --task`), then
-// everything else a run is made of by name, plug-ins' registrations included.
-void list_tasks(std::vector<std::string> plugins) {
-  Registries r = builtins();
-  std::set<std::string> from_plugins;
-  for (const LoadedPlugin& p : load_plugin_flags(plugins, r)) {
-    for (const std::string& added : p.added) {
-      if (added.starts_with("task ")) from_plugins.insert(added.substr(5));
-    }
-  }
-  for (const std::string& name : r.tasks.names()) {
-    // A plug-in's task runs through the C++ API with a worker of one's own (README).
-    print_task(r.tasks.get(name), from_plugins.count(name) ? "plug-in, C++ API" : "cpu");
-  }
-  const TaskRegistry gpu = cuda_tasks();
-  for (const std::string& name : gpu.names()) print_task(gpu.get(name), "cuda");
-  std::printf("\nstrategies:\n");
-  for (const auto& [name, summary] : r.strategies.list()) {
-    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
-  }
-  std::printf("\nmutators (a strategy's \"mutator\" parameter):\n");
-  for (const auto& [name, summary] : r.mutators.list()) {
-    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
-  }
-  std::printf("\nfitness functions:\n");
-  for (const auto& [name, summary] : r.fitness.list()) {
-    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
-  }
-  std::printf("\nbackends:\n");
-  for (const auto& [name, summary] : r.backends.list()) {
-    std::printf("  %-24s %s\n", name.c_str(), summary.c_str());
-  }
 }
 
 // The backend a command line asks for: --replay and --device are shorthands for the
@@ -388,17 +298,7 @@ void add_resume(CLI::App& app) {
 }  // namespace
 
 void add_commands(CLI::App& app) {
-  auto* tasks = app.add_subcommand(
-      "tasks",
-      "List the tasks of every backend, strategies, mutators, fitness functions, backends");
-  auto plugins = std::make_shared<std::vector<std::string>>();
-  auto task_file = std::make_shared<std::string>();
-  tasks->add_option("--plugin", *plugins, "Also list what this plug-in registers (repeatable)");
-  tasks->add_option("--task-file", *task_file,
-                    "Check a task manifest and print its space and sizes, without running");
-  tasks->callback([plugins, task_file] {
-    task_file->empty() ? list_tasks(*plugins) : describe_manifest(*task_file);
-  });
+  add_tasks(app);
   add_roofline(app, g_exit_code);
   add_run(app);
   add_show(app);

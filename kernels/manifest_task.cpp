@@ -164,24 +164,8 @@ class ManifestInstance final : public ProblemInstance {
     for (std::size_t a = 0; a < manifest_.arguments.size(); ++a) {
       const ManifestArgument& arg = manifest_.arguments[a];
       if (arg.role == ArgumentRole::input) continue;
-      for (std::size_t i = 0; i < counts_[a]; ++i) {
-        const double got = element(arg.type, live_[a].data.get(), i);
-        const double want = element(arg.type, expected_[a].data.get(), i);
-        const double bound = manifest_.atol + manifest_.rtol * std::fabs(want);
-        const double diff = std::fabs(got - want);
-        const double error = std::isnan(diff) ? std::numeric_limits<double>::infinity()
-                             : bound > 0      ? diff / bound
-                             : diff > 0       ? std::numeric_limits<double>::infinity()
-                                              : 0.0;
-        if (error > r.max_error) r.max_error = error;
-        if (r.ok && !(error <= 1.0)) {
-          r.ok = false;
-          r.message = arg.name + "[" + std::to_string(i) + "] = " + std::to_string(got) +
-                      ", expected " + std::to_string(want) + " (atol " +
-                      std::to_string(manifest_.atol) + ", rtol " + std::to_string(manifest_.rtol) +
-                      ")";
-        }
-      }
+      check_manifest_output(manifest_, a, live_[a].data.get(), expected_[a].data.get(), counts_[a],
+                            r);
     }
     return r;
   }
@@ -276,6 +260,37 @@ class ManifestTask final : public Task {
 };
 
 }  // namespace
+
+void check_manifest_output(const TaskManifest& m, std::size_t argument, const unsigned char* got,
+                           const unsigned char* expected, std::size_t count, CheckResult& r) {
+  const ManifestArgument& arg = m.arguments.at(argument);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double value = element(arg.type, got, i);
+    const double want = element(arg.type, expected, i);
+    const double bound = m.atol + m.rtol * std::fabs(want);
+    const double diff = std::fabs(value - want);
+    const double error = std::isnan(diff) ? std::numeric_limits<double>::infinity()
+                         : bound > 0      ? diff / bound
+                         : diff > 0       ? std::numeric_limits<double>::infinity()
+                                          : 0.0;
+    if (error > r.max_error) r.max_error = error;
+    if (r.ok && !(error <= 1.0)) {
+      r.ok = false;
+      r.message = arg.name + "[" + std::to_string(i) + "] = " + std::to_string(value) +
+                  ", expected " + std::to_string(want) + " (atol " + std::to_string(m.atol) +
+                  ", rtol " + std::to_string(m.rtol) + ")";
+    }
+  }
+}
+
+void fill_manifest_array(ElementType type, unsigned char* out, std::size_t count,
+                         const ArgumentInit& init) {
+  fill(type, out, count, init);
+}
+
+void store_manifest_scalar(ElementType type, double value, unsigned char* out) {
+  store_scalar(type, value, out);
+}
 
 std::unique_ptr<Task> make_manifest_task(TaskManifest manifest,
                                          ReferenceCompiler compile_reference) {

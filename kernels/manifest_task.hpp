@@ -34,6 +34,18 @@ const TaskManifest* manifest_of(const Task& task);
 // The source the reference runs (the seed's render, or the reference file with its thunk).
 std::string reference_source(const TaskManifest& manifest, const Task& task);
 
+// A manifest argument's initial contents, a scalar's bytes (8 written, the value's
+// type in the first ones) and the check of one output against its expected contents
+// (max_error: the error over atol + rtol * |expected|, tolerance 1; the first element
+// over it described in the message). Shared with the CUDA worker, which builds the same
+// data on the device.
+void fill_manifest_array(ElementType type, unsigned char* out, std::size_t count,
+                         const ArgumentInit& init);
+void store_manifest_scalar(ElementType type, double value, unsigned char* out);
+void check_manifest_output(const TaskManifest& manifest, std::size_t argument,
+                           const unsigned char* got, const unsigned char* expected,
+                           std::size_t count, CheckResult& result);
+
 // The value of a dims expression on a size (the manifest checked that it evaluates).
 double evaluate_dims_expression(const std::string& text, const std::vector<std::string>& dims,
                                 const ProblemSize& size);

@@ -81,12 +81,9 @@ RunPlan plan_run(const RunSpec& spec, const Registries& registries, bool fresh_d
     }
     plan.manifest_tasks = std::make_shared<TaskRegistry>();
     std::unique_ptr<Task> task = load_manifest_task(spec.task_file);
-    if (manifest_of(*task)->language != "cpp") {
-      throw_input_error(
-          "this build tunes C++ (CPU) manifests only; a CUDA manifest is checked "
-          "by `evojit tasks --task-file` but not run yet",
-          spec.task_file.string() + "#/language",
-          "tune a CUDA kernel with --kernel-source FILE.cu --t1 FILE.json");
+    if (manifest_of(*task)->language == "cuda" && spec.backend != "cuda") {
+      throw_input_error("the manifest's kernel is CUDA: it runs on a GPU",
+                        spec.task_file.string() + "#/language", "add --device cuda:N");
     }
     context.task = task->name();
     plan.manifest_tasks->add(std::move(task));

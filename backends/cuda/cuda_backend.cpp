@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "backends/cuda/tasks/manifest_cuda_task.hpp"
 #include "backends/cuda/tasks/t1_cuda_task.hpp"
+#include "kernels/manifest_task.hpp"
 #include "kernels/task_registry.hpp"
 #include "support/error.hpp"
 
@@ -161,53 +163,63 @@ void CudaBackend::lost_state(WorkerProcess& worker, std::string& diagnostic) {
 }
 
 void register_cuda_backend(BackendRegistry& registry) {
-  registry.add("cuda", "CUDA kernels compiled with NVRTC and measured on a GPU",
-               [](const BackendContext& context) -> std::unique_ptr<Backend> {
-                 const json& o = context.options;
-                 if (!o.is_object())
-                   throw_input_error("backend options must be a JSON object", "cuda");
-                 CudaSettings settings;
-                 std::string t1, kernel_source;
-                 for (const auto& [key, value] : o.items()) {
-                   const std::string where = "cuda." + key;
-                   if (key == "device" && value.is_number_integer() && value.get<int>() >= 0) {
-                     settings.device = value.get<int>();
-                   } else if (key == "flush_l2" && value.is_boolean()) {
-                     settings.flush_l2 = value.get<bool>();
-                   } else if ((key == "t1" || key == "kernel_source") && value.is_string()) {
-                     (key == "t1" ? t1 : kernel_source) = value.get<std::string>();
-                   } else if (key == "device" || key == "flush_l2" || key == "t1" ||
-                              key == "kernel_source") {
-                     throw_input_error("option '" + key + "' has the wrong type: " + value.dump(),
-                                       where,
-                                       "device: a GPU index; flush_l2: true or false; t1, "
-                                       "kernel_source: file paths");
-                   } else {
-                     throw_input_error("unknown option '" + key + "' for the cuda backend", where,
-                                       "known: device, flush_l2, t1, kernel_source");
-                   }
-                 }
-                 WorkerBackendOptions options = default_cuda_backend_options();
-                 options.measure = context.measure;
-                 if (!t1.empty() || !kernel_source.empty()) {
-                   if (t1.empty() || kernel_source.empty()) {
-                     throw_input_error("a T1 task needs both t1 and kernel_source",
-                                       t1.empty() ? "cuda.t1" : "cuda.kernel_source");
-                   }
-                   return std::make_unique<CudaBackend>(cuda_task_from_t1(t1, kernel_source),
-                                                        context.workers, settings, options);
-                 }
-                 // The built-in CUDA tasks live with the backend, for as long as the process.
-                 static const TaskRegistry* tasks = [] {
-                   auto* r = new TaskRegistry;
-                   register_cuda_tasks(*r);
-                   return r;
-                 }();
-                 const auto* task = dynamic_cast<const CudaTask*>(&tasks->get(context.task));
-                 if (!task)
-                   throw_input_error("task '" + context.task + "' has no CUDA kernel", "cuda");
-                 return std::make_unique<CudaBackend>(*task, context.workers, settings, options);
-               });
+  registry.add(
+      "cuda", "CUDA kernels compiled with NVRTC and measured on a GPU",
+      [](const BackendContext& context) -> std::unique_ptr<Backend> {
+        const json& o = context.options;
+        if (!o.is_object()) throw_input_error("backend options must be a JSON object", "cuda");
+        CudaSettings settings;
+        std::string t1, kernel_source;
+        for (const auto& [key, value] : o.items()) {
+          const std::string where = "cuda." + key;
+          if (key == "device" && value.is_number_integer() && value.get<int>() >= 0) {
+            settings.device = value.get<int>();
+          } else if (key == "flush_l2" && value.is_boolean()) {
+            settings.flush_l2 = value.get<bool>();
+          } else if ((key == "t1" || key == "kernel_source") && value.is_string()) {
+            (key == "t1" ? t1 : kernel_source) = value.get<std::string>();
+          } else if (key == "device" || key == "flush_l2" || key == "t1" ||
+                     key == "kernel_source") {
+            throw_input_error("option '" + key + "' has the wrong type: " + value.dump(), where,
+                              "device: a GPU index; flush_l2: true or false; t1, "
+                              "kernel_source: file paths");
+          } else {
+            throw_input_error("unknown option '" + key + "' for the cuda backend", where,
+                              "known: device, flush_l2, t1, kernel_source");
+          }
+        }
+        WorkerBackendOptions options = default_cuda_backend_options();
+        options.measure = context.measure;
+        if (!t1.empty() || !kernel_source.empty()) {
+          if (t1.empty() || kernel_source.empty()) {
+            throw_input_error("a T1 task needs both t1 and kernel_source",
+                              t1.empty() ? "cuda.t1" : "cuda.kernel_source");
+          }
+          return std::make_unique<CudaBackend>(cuda_task_from_t1(t1, kernel_source),
+                                               context.workers, settings, options);
+        }
+        // A task manifest's CUDA kernel (the run plan made its task from the file).
+        if (context.tasks && context.tasks->find(context.task)) {
+          if (const TaskManifest* m = manifest_of(context.tasks->get(context.task))) {
+            if (m->language != "cuda") {
+              throw_input_error("the manifest's kernel is C++, not CUDA", m->where + "#/language",
+                                "tune it on the CPU (leave --device out), or give "
+                                "\"language\": \"cuda\" with a CUDA kernel");
+            }
+            return std::make_unique<CudaBackend>(make_manifest_cuda_task(*m), context.workers,
+                                                 settings, options);
+          }
+        }
+        // The built-in CUDA tasks live with the backend, for as long as the process.
+        static const TaskRegistry* tasks = [] {
+          auto* r = new TaskRegistry;
+          register_cuda_tasks(*r);
+          return r;
+        }();
+        const auto* task = dynamic_cast<const CudaTask*>(&tasks->get(context.task));
+        if (!task) throw_input_error("task '" + context.task + "' has no CUDA kernel", "cuda");
+        return std::make_unique<CudaBackend>(*task, context.workers, settings, options);
+      });
 }
 
 }  // namespace evojit

@@ -17,6 +17,7 @@
 #include "backends/cuda/gpu_roofline_probe.hpp"
 #include "backends/cuda/nvrtc_compiler.hpp"
 #include "backends/cuda/tasks/cuda_task.hpp"
+#include "backends/cuda/tasks/manifest_cuda_task.hpp"
 #include "evaluators/evaluation_json.hpp"
 #include "evaluators/worker/worker_service.hpp"
 #include "support/hash.hpp"
@@ -72,6 +73,9 @@ struct ArgumentPack {
         }
         case CudaArgument::Kind::f32:
           std::memcpy(slot, &a.real, sizeof a.real);
+          break;
+        case CudaArgument::Kind::raw:
+          std::memcpy(slot, &a.bits, sizeof a.bits);
           break;
       }
     }
@@ -205,7 +209,15 @@ class CudaWorkerService final : public WorkerService {
       instance_order_.pop_front();
     }
     auto inst = std::make_unique<Instance>();
-    inst->problem = make_cuda_problem(kind, size);
+    std::optional<TaskManifest> manifest = manifest_of_problem_kind(kind);
+    std::shared_ptr<ExpectedOutputs> expected;
+    if (manifest) {
+      expected = std::make_shared<ExpectedOutputs>();
+      inst->problem = make_manifest_cuda_problem(std::make_shared<const TaskManifest>(*manifest),
+                                                 size, expected);
+    } else {
+      inst->problem = make_cuda_problem(kind, size);
+    }
     for (const CudaBuffer& b : inst->problem.buffers) {
       if (!b.symbol.empty()) {
         inst->device.emplace_back();
@@ -220,8 +232,47 @@ class CudaWorkerService final : public WorkerService {
         check(cuMemcpyHtoD(inst->pristine.back().get(), b.host.data(), b.bytes()), "cuMemcpyHtoD");
       }
     }
+    if (manifest) *expected = seed_outputs(*manifest, *inst, size);
     instance_order_.push_back(key);
     return *instances_.emplace(key, std::move(inst)).first->second;
+  }
+
+  // A manifest task's reference: its seed configuration run once on the size's initial
+  // data, whose outputs are downloaded; the buffers then get their initial contents back.
+  ExpectedOutputs seed_outputs(TaskManifest manifest, Instance& inst, const ProblemSize& size) {
+    const auto task = make_manifest_cuda_task(std::move(manifest));
+    const auto bindings = task->space().bindings(task->seed());
+    NvrtcRequest request;
+    request.source = task->render(bindings);
+    request.kernel_name = task->kernel_name();
+    request.options = task->compile_options();
+    request.cc_major = context().info().cc_major;
+    request.cc_minor = context().info().cc_minor;
+    const NvrtcResult compiled = nvrtc_compile(request);
+    if (!compiled.ok) {
+      throw std::runtime_error("the seed configuration, the reference, does not compile:\n" +
+                               compiled.log);
+    }
+    std::string jit_log;
+    Module module = Module::load(compiled.image, &jit_log);
+    const CUfunction function = module.function(compiled.lowered_name);
+    const LaunchGeometry g = task->launch(bindings, size);
+    ArgumentPack pack(inst.problem.launches.at(0), inst);
+    CUstream stream = context().stream();
+    launch(function, g.grid, g.block, g.dynamic_shared_bytes, stream, pack.pointers.data());
+    context().synchronize();
+    ExpectedOutputs outputs(inst.problem.buffers.size());
+    for (std::size_t i = 0; i < inst.problem.buffers.size(); ++i) {
+      const CudaBuffer& b = inst.problem.buffers[i];
+      if (b.output) {
+        outputs[i].resize(b.bytes());
+        check(cuMemcpyDtoH(outputs[i].data(), inst.device[i].get(), b.bytes()), "cuMemcpyDtoH");
+      }
+      if (b.symbol.empty()) {
+        check(cuMemcpyHtoD(inst.device[i].get(), b.host.data(), b.bytes()), "cuMemcpyHtoD");
+      }
+    }
+    return outputs;
   }
 
   RunReply run(const RunRequest& request) override {

@@ -54,14 +54,17 @@ struct CudaBuffer {
 };
 
 struct CudaArgument {
-  enum class Kind { buffer, i32, i64, f32 } kind = Kind::buffer;
+  // raw: 8 bytes passed as they are (a manifest's scalar of any type).
+  enum class Kind { buffer, i32, i64, f32, raw } kind = Kind::buffer;
   int buffer = -1;
   std::int64_t integer = 0;
   float real = 0.0f;
-  static CudaArgument buf(int index) { return {Kind::buffer, index, 0, 0.0f}; }
-  static CudaArgument i32(std::int64_t v) { return {Kind::i32, -1, v, 0.0f}; }
-  static CudaArgument i64(std::int64_t v) { return {Kind::i64, -1, v, 0.0f}; }
-  static CudaArgument f32(float v) { return {Kind::f32, -1, 0, v}; }
+  std::uint64_t bits = 0;
+  static CudaArgument buf(int index) { return {Kind::buffer, index, 0, 0.0f, 0}; }
+  static CudaArgument i32(std::int64_t v) { return {Kind::i32, -1, v, 0.0f, 0}; }
+  static CudaArgument i64(std::int64_t v) { return {Kind::i64, -1, v, 0.0f, 0}; }
+  static CudaArgument f32(float v) { return {Kind::f32, -1, 0, v, 0}; }
+  static CudaArgument raw(std::uint64_t bits) { return {Kind::raw, -1, 0, 0.0f, bits}; }
 };
 
 // One size's data in the worker. `launches` run in order (a time-stepped stencil
