@@ -37,6 +37,7 @@ BanditSearch::BanditSearch(const StrategyContext& context)
   window_ = params.positive_integer("window", window_);
   exploration_ = params.positive_real("exploration", exploration_);
   candidates_ = params.positive_integer("candidates", candidates_);
+  central_ = params.non_negative_integer("central", central_);
   neighbours_ = params.positive_integer("neighbours", neighbours_);
   surrogate_ = KnnSurrogate(space_, neighbours_);
   credit_top_ = params.text("credit", "best") == "top";
@@ -133,6 +134,30 @@ Config BanditSearch::farthest_sample(Rng& rng) const {
   return any ? *any : space_.default_config();
 }
 
+Config BanditSearch::central_sample(Rng& rng) const {
+  // The medoid of a few random samples: the valid point nearest, on average, to the
+  // others, a typical point of the space rather than a corner (corners of a value
+  // list are where the extreme, often failing or slow, settings are).
+  std::vector<Config> samples;
+  for (std::size_t i = 0; i < candidates_; ++i) {
+    std::optional<Config> c = space_.sample(rng);
+    if (!c) break;
+    if (!proposed_.count(config_key(*c))) samples.push_back(std::move(*c));
+  }
+  if (samples.empty()) return farthest_sample(rng);
+  std::size_t chosen = 0;
+  double chosen_sum = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    double sum = 0.0;
+    for (const Config& other : samples) sum += distance(space_, samples[i], other);
+    if (sum < chosen_sum) {
+      chosen_sum = sum;
+      chosen = i;
+    }
+  }
+  return samples[chosen];
+}
+
 Config BanditSearch::predicted_best_sample(Rng& rng) const {
   // Out of a few random samples, the one the surrogate rates best: a jump to where
   // the evaluated points suggest good ones, however far from the current best.
@@ -195,7 +220,12 @@ std::vector<Config> BanditSearch::ask(Rng& rng, std::size_t n) {
     std::size_t method = kStart;
     Config child;
     if (started_ < start_) {
-      child = (started_ == 0 && seed_) ? *seed_ : farthest_sample(rng);
+      if (started_ == 0 && seed_)
+        child = *seed_;
+      else if (started_ < central_)
+        child = central_sample(rng);
+      else
+        child = farthest_sample(rng);
       ++started_;
     } else {
       // Nothing told yet (the start in flight): nothing to select from.

@@ -1,5 +1,5 @@
 // The default strategy: an AUC bandit (OpenTuner's AUCBanditMetaTechnique) choosing,
-// for every child, one of four ways to make it, after a space-filling start.
+// for every child, one of five ways to make it, after a space-filling start.
 //
 //   adjacent   a tournament winner with one parameter moved to an adjacent value
 //              (genomes/adjacent_step.hpp): exploits the order of the value lists
@@ -9,12 +9,14 @@
 //              tried yet, then the farthest from every point proposed (a
 //              space-filling random restart)
 //   model      out of a few random samples, the one a nearest-neighbour surrogate
-//              of everything evaluated rates best (search/knn_surrogate.hpp).
-//              Opt-in ("methods"): measured on the recorded spaces it was no
-//              better than without it (README, "Search efficiency").
+//              of everything evaluated rates best (search/knn_surrogate.hpp): a
+//              jump to where the evidence points, however far from the best
 //
-// The first `start` points are chosen as "explore" does (the task's seed first
-// when given): the run is spread over the space from its first evaluations. The
+// The first `start` points: the task's seed when given, else the medoid of a few
+// random samples (a typical valid point, not a corner of the value lists, where
+// extreme settings tend to fail or be slow: the first evaluation is then better than
+// a random one), then points chosen as "explore" does: the run is spread over the
+// space from its first evaluations. The
 // bandit credits a method when its child is a new best of the run, and picks the
 // method with the highest area under its recent credit curve plus an exploration
 // bonus (OpenTuner's own window of 500 and constant 0.05, not tuned here).
@@ -23,11 +25,12 @@
 // bandit's "explore" is what leaves a local optimum. The strategy never proposes a
 // point it has proposed before while it can find an unvisited one.
 //
-// Parameters (JSON): "start" (default 16), "tournament" (default 32; 0: the square
+// Parameters (JSON): "start" (default 16), "central" (default 1: start points that
+// are medoids; 0: none), "tournament" (default 32; 0: the square
 // root of the number evaluated), "candidates" (default 64: samples "explore" picks
 // from), "window" (500), "exploration" (0.05), "credit" ("best", the default: a new
-// best of the run; "top": among the best 1/tournament), "methods" (default the first
-// four, by the names above), "neighbours" (8: of the "model" surrogate). The defaults were chosen
+// best of the run; "top": among the best 1/tournament), "methods" (default all
+// five, by the names above), "neighbours" (8: of the "model" surrogate). The defaults were chosen
 // on bench_search_efficiency (README, "Search efficiency"); the other settings measured there are
 // listed with it.
 #pragma once
@@ -65,6 +68,7 @@ class BanditSearch final : public Strategy {
   std::optional<Config> new_child(Rng& rng, std::size_t method) const;
   Config farthest_sample(Rng& rng) const;
   Config predicted_best_sample(Rng& rng) const;
+  Config central_sample(Rng& rng) const;
   const Scored& winner(Rng& rng) const;
   void record(const Scored& s);
   void note_proposed(const Config& c);
@@ -73,12 +77,13 @@ class BanditSearch final : public Strategy {
   Mutator mutator_;  // makes every child (StrategyContext::mutator)
   std::optional<Config> seed_;
   std::size_t start_ = 16;
+  std::size_t central_ = 1;  // start points that are medoids of random samples
   std::size_t tournament_ = 32;
   std::size_t window_ = 500;
   double exploration_ = 0.05;
   std::size_t candidates_ = 64;
-  std::array<bool, kMethods> enabled_{true, true, true, true, false};  // "model": opt-in
-  std::size_t neighbours_ = 8;                                         // of the surrogate ("model")
+  std::array<bool, kMethods> enabled_{true, true, true, true, true};
+  std::size_t neighbours_ = 8;  // of the surrogate ("model")
   bool credit_top_ = false;     // credit a child in the top 1/tournament (else: a new best)
   std::vector<double> ranked_;  // fitness of every ok result, descending
 
