@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/builtins.hpp"
+#include "cli/cache_command.hpp"
 #include "cli/number_options.hpp"
 #include "cli/plugin_flags.hpp"
 #include "cli/progress_line.hpp"
@@ -213,10 +214,12 @@ void add_run(CLI::App& app) {
                   "CUDA kernel source tuned over the --t1 file's space (implies --device cuda:0)");
   cmd->add_flag("--flush-l2", backend->flush_l2,
                 "CUDA: flush the L2 before every timed repetition");
+  auto cache = std::make_shared<CacheFlags>();
+  add_cache_flags(*cmd, *cache);
   auto output = std::make_shared<OutputFlags>();
   add_output_flags(*cmd, *output);
   cmd->callback([cmd, config, config_file, params_text, fitness_params_text, objective, out,
-                 profile_path, backend, nominal, output] {
+                 profile_path, backend, nominal, cache, output] {
     install_stop_handlers();
     if (!config_file->empty()) apply_config_file(*cmd, *config_file, *config, *out, *profile_path);
     auto parse_params = [](const std::string& text, const char* flag, const char* example) {
@@ -252,6 +255,7 @@ void add_run(CLI::App& app) {
     config->peak_bandwidth = figures.bandwidth;
     config->peak_flops = figures.flops;
     apply_backend_flags(*backend, *config);
+    apply_cache_flags(*cmd, *cache, config->cache);
     Registries r = builtins();
     require_task_runs_where_registered(load_plugin_flags(config->plugins, r), *config);
     ProgressLine line(output->progress_mode(), output->log_every_s());
@@ -303,6 +307,7 @@ void add_commands(CLI::App& app) {
   add_run(app);
   add_show(app);
   add_resume(app);
+  add_cache_command(app);
 }
 
 int exit_code() { return g_exit_code; }

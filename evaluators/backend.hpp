@@ -80,7 +80,11 @@ struct BackendTraits {
   std::size_t concurrency = 1;   // evaluations that can usefully run at once
   bool deterministic = false;    // the same configuration always gives the same result
   bool simulated_clock = false;  // elapsed_s() charges recorded, not real, time
-  std::string default_fitness;   // the fitness registry name used when none is asked for
+  // Compiled::stats.code_hash covers everything a run of the code depends on (the CPU
+  // JIT: object bytes, target, flags, LLVM), so equal hashes may share a measurement
+  // (the pipeline's code cache). Not CUDA's: the launch geometry is outside the cubin.
+  bool code_identity = false;
+  std::string default_fitness;  // the fitness registry name used when none is asked for
   // The names in SizeResult::recorded this backend fills (a fitness checks its
   // --objective fields against them); empty: none.
   std::vector<std::string> recorded_fields;

@@ -8,6 +8,11 @@
 
 namespace evojit {
 
+// Which cache answered ("none" when the candidate was measured): said on every record.
+std::string cache_answered(const Evaluation& e) {
+  return e.cache_hit.empty() ? std::string("none") : e.cache_hit;
+}
+
 nlohmann::json bindings_json(const ParameterSpace& space, const Config& c) {
   nlohmann::json j = nlohmann::json::object();
   for (std::size_t i = 0; i < space.size(); ++i) {
@@ -27,7 +32,9 @@ nlohmann::json journal_record(const ParameterSpace& space, const EvaluationRecor
                            {"fitness", r.evaluation.fitness},
                            {"best_fitness", best_fitness},
                            {"elapsed_s", r.elapsed_s},
-                           {"evaluation", to_json(r.evaluation)}};
+                           {"evaluation", to_json(r.evaluation)},
+                           {"cache", cache_answered(r.evaluation)},
+                           {"saved_s", r.evaluation.saved_s}};
   // Only multi-fidelity runs have cheap evaluations; a resume needs to know which.
   if (r.fidelity != 0) record["fidelity"] = r.fidelity;
   return record;
@@ -41,6 +48,7 @@ std::string journal_record_line(const ParameterSpace& space, const EvaluationRec
   // The members in nlohmann::json's order (sorted by name), as journal_record's are.
   out.begin_object()
       .member("best_fitness", best_fitness)
+      .member("cache", cache_answered(r.evaluation))
       .member("canonical", space.canonical(r.config))
       .member("code_hash", hash_hex(r.evaluation.compile.code_hash))
       .member("elapsed_s", r.elapsed_s)
@@ -56,7 +64,8 @@ std::string journal_record_line(const ParameterSpace& space, const EvaluationRec
   for (std::size_t i : by_name) out.member(parameters[i].name, space.value(r.config, i));
   out.end_object().member("id", std::uint64_t{r.id});
   if (!run_id.empty()) out.member("run_id", run_id);
-  out.member("status", to_string(r.evaluation.status))
+  out.member("saved_s", r.evaluation.saved_s)
+      .member("status", to_string(r.evaluation.status))
       .member("structural_hash", hash_hex(space.structural_hash(r.config)))
       .end_object();
   return line;

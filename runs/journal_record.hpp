@@ -10,6 +10,9 @@
 
 namespace evojit {
 
+// Which cache answered an evaluation: "none", "structural", "code", "functional",
+// "persistent" (every record says it, with the seconds saved, "saved_s").
+std::string cache_answered(const Evaluation& e);
 // name -> value of a configuration, as JSON.
 nlohmann::json bindings_json(const ParameterSpace& space, const Config& c);
 nlohmann::json journal_record(const ParameterSpace& space, const EvaluationRecord& r,

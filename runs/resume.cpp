@@ -105,6 +105,14 @@ RunSpec run_config_from_run_json(const json& c, const std::string& where) {
     if (c.contains("peak_bandwidth")) config.peak_bandwidth = c.at("peak_bandwidth").get<double>();
     if (c.contains("peak_flops")) config.peak_flops = c.at("peak_flops").get<double>();
     config.plugins = c.value("plugins", std::vector<std::string>{});
+    // A run recorded without a store resumes without one.
+    config.cache.enabled = c.contains("cache");
+    if (config.cache.enabled) {
+      const json& cache = c.at("cache");
+      config.cache.file = cache.at("file").get<std::string>();
+      config.cache.measurements = cache.at("measurements").get<std::size_t>();
+      config.cache.forget_probability = cache.at("forget_probability").get<double>();
+    }
   } catch (const json::exception& e) {
     throw_input_error(std::string("run.json: /config: ") + e.what(), where);
   }

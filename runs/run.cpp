@@ -7,6 +7,7 @@
 
 #include "evaluators/pipeline.hpp"
 #include "runs/plugins.hpp"
+#include "runs/run_cache.hpp"
 #include "runs/run_identity.hpp"
 #include "runs/run_lock.hpp"
 #include "runs/run_outputs.hpp"
@@ -108,13 +109,29 @@ Fitness make_fitness(RunPlan& plan, const std::optional<MachineProfile>& ceiling
   return fitness;
 }
 
+// The run's caches (runs/run_cache.hpp), opened before anything is written: a store that
+// cannot be used is an InputError; one set aside is a note and an empty store.
+std::unique_ptr<RunCaches> open_run_caches(const RunPlan& plan,
+                                           const std::optional<MachineProfile>& ceilings,
+                                           const RunObserver& observer) {
+  std::optional<CacheScope> scope;
+  if (plan.spec.cache.enabled && !plan.spec.cache.file.empty()) {
+    scope = cache_scope(*plan.backend, ceilings, plan.spec.measure, evojit_versions());
+  }
+  auto caches = std::make_unique<RunCaches>(plan.spec.cache, plan.spec.seed, std::move(scope),
+                                            plan.backend->traits().code_identity);
+  for (const std::string& note : caches->notes()) notify(observer, note);
+  return caches;
+}
+
 // The loop over the pipeline with its journal and checkpoints, then the outputs.
-RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, bool resuming,
+RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, RunCaches& caches, bool resuming,
                     const RunObserver& observer, Clock::time_point started) {
   const RunSpec& spec = plan.spec;
   Backend& backend = *plan.backend;
   const BackendTraits traits = backend.traits();
-  CandidatePipeline pipeline(backend, plan.space, backend.task().training_sizes(), fitness);
+  CandidatePipeline pipeline(backend, plan.space, backend.task().training_sizes(), fitness,
+                             caches.pipeline());
 
   RunOutcome outcome;
   outcome.dir = plan.out_dir;
@@ -146,7 +163,9 @@ RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, bool resuming,
   // reproducible; the journal keeps none, so restored records get the time of writing.
   const bool stamp = !traits.deterministic;
   if (resuming) {
+    caches.set_open(false);  // the history replayed as it was measured (runs/run_cache.hpp)
     for (const EvaluationRecord& r : recorder.restore(loop, rng)) account(r, "", {});
+    caches.set_open(true);
   }
   recorder.attach(loop, [&](const EvaluationRecord& r) {
     account(r, stamp ? iso8601_now() : std::string(), recorder.last_timing());
@@ -163,7 +182,10 @@ RunOutcome run_loop(RunPlan& plan, const Fitness& fitness, bool resuming,
     const StopWatch watch(loop);
     outcome.result = loop.run(rng);
   }
-  recorder.finish();  // the journal synced and the last checkpoint written, stopped or not
+  recorder.finish();     // the journal synced and the last checkpoint written, stopped or not
+  if (caches.store()) {  // a store that failed during the run says so once
+    for (const std::string& note : caches.store()->notes()) notify(observer, note);
+  }
   // Stopped by a signal: the checkpoint is written; no summary, so that the run stays
   // one to resume rather than a finished one.
   if (stop_signal() != 0) return outcome;
@@ -184,6 +206,7 @@ RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObser
   const auto started = Clock::now();
   RunPlan plan = plan_run(spec, registries, /*fresh_directory=*/true);
   for (const std::string& notice : plan.notices) notify(observer, notice);
+  resolve_cache_spec(plan.spec.cache, plan.backend->traits());
   plan.backend->require_ready();
   std::optional<MachineProfile> ceilings = plan.backend->ceilings(
       spec.profile_path, [&](const std::string& text) { notify(observer, text); });
@@ -197,10 +220,11 @@ RunOutcome run(const RunSpec& spec, const Registries& registries, const RunObser
     observer.ceilings(*ceilings, spec.profile_path.string());
   }
   const Fitness fitness = make_fitness(plan, ceilings, registries);
+  const std::unique_ptr<RunCaches> caches = open_run_caches(plan, ceilings, observer);
   const RunLock lock = lock_run_directory(plan.out_dir, /*create=*/true);
   // run.json first: from then on the directory is a run that `evojit resume` knows.
   write_run_json(plan.out_dir, fresh_run_json(plan, ceilings));
-  return run_loop(plan, fitness, /*resuming=*/false, observer, started);
+  return run_loop(plan, fitness, *caches, /*resuming=*/false, observer, started);
 }
 
 RunOutcome resume_run(const RunSpec& spec, const Registries& registries, const ResumeState& state,
@@ -212,8 +236,10 @@ RunOutcome resume_run(const RunSpec& spec, const Registries& registries, const R
   }
   const Fitness fitness = make_fitness(plan, state.ceilings, registries);
   plan.backend->require_ready();
+  resolve_cache_spec(plan.spec.cache, plan.backend->traits());
+  const std::unique_ptr<RunCaches> caches = open_run_caches(plan, state.ceilings, observer);
   if (state.before_first_write) state.before_first_write();
-  return run_loop(plan, fitness, /*resuming=*/true, observer, started);
+  return run_loop(plan, fitness, *caches, /*resuming=*/true, observer, started);
 }
 
 }  // namespace evojit

@@ -37,7 +37,9 @@ constexpr std::string_view kTopKeys[] = {"task",
                                          "backend",
                                          "backend_options",
                                          "task_file",
-                                         "plugins"};
+                                         "plugins",
+                                         "cache"};
+constexpr std::string_view kCacheKeys[] = {"file", "enabled", "measurements", "forget_probability"};
 constexpr std::string_view kBudgetKeys[] = {"evaluations", "seconds"};
 constexpr std::string_view kMeasureKeys[] = {"warmup", "min_repetitions", "max_repetitions",
                                              "target_relative_error", "max_seconds"};
@@ -181,6 +183,37 @@ void read_budget(const Reader& r, const json& j, RunSpec& c) {
   if (auto it = j.find("seconds"); it != j.end()) {
     c.budget_seconds = r.number(*it, "/budget/seconds", 0.0, false, kHuge,
                                 "a non-negative number of seconds (0: no limit)");
+  }
+}
+
+// "cache": false (none), "FILE", or {"file", "enabled", "measurements",
+// "forget_probability"} (runs/run_cache.hpp).
+void read_cache(const Reader& r, const json& j, RunSpec& c) {
+  CacheSpec& cache = c.cache;
+  if (j.is_boolean()) {
+    cache.enabled = j.get<bool>();
+    return;
+  }
+  if (j.is_string()) {
+    cache.file = r.string(j, "/cache", true);
+    return;
+  }
+  if (!j.is_object()) {
+    r.fail("/cache", "expected false, a file name or an object, got " + describe(j),
+           "e.g. \"cache\": {\"file\": \"cache.sqlite\", \"measurements\": 3}");
+  }
+  r.check_keys(j, "/cache", kCacheKeys);
+  if (auto it = j.find("enabled"); it != j.end()) {
+    if (!it->is_boolean()) r.fail("/cache/enabled", "expected true or false, got " + describe(*it));
+    cache.enabled = it->get<bool>();
+  }
+  if (auto it = j.find("file"); it != j.end()) cache.file = r.string(*it, "/cache/file", true);
+  if (auto it = j.find("measurements"); it != j.end()) {
+    cache.measurements = r.integer(*it, "/cache/measurements", 1, kIntMax, "a positive integer");
+  }
+  if (auto it = j.find("forget_probability"); it != j.end()) {
+    cache.forget_probability =
+        r.number(*it, "/cache/forget_probability", 0.0, false, 1.0, "a number between 0 and 1");
   }
 }
 
@@ -335,6 +368,7 @@ RunSpec parse_run_config(std::string_view text, const std::string& where) {
                           "a positive integer up to " + std::to_string(kMaxWorkers));
   }
   if (auto it = doc.find("measure"); it != doc.end()) read_measure(r, *it, c);
+  if (auto it = doc.find("cache"); it != doc.end()) read_cache(r, *it, c);
   if (auto it = doc.find("collapse_ratio"); it != doc.end()) {
     c.collapse_ratio =
         r.number(*it, "/collapse_ratio", 0.0, false, 1.0, "a number between 0 and 1");

@@ -51,6 +51,24 @@ void write_kernel_tuner_cache_of_run(const RunOutputs& o) {
   write_kernel_tuner_cache(o.dir / kKernelTunerCacheFile, header, o.records);
 }
 
+// Which cache answered how many of the run's evaluations, the share answered by one,
+// and the seconds they saved (runs/journal_record.hpp: every record says it).
+json cache_summary(const std::vector<T4Record>& records) {
+  json answered = json::object();
+  std::size_t hits = 0;
+  double saved_s = 0.0;
+  for (const T4Record& r : records) {
+    const std::string by = cache_answered(r.evaluation);
+    answered[by] = answered.value(by, 0) + 1;
+    if (by != "none") ++hits;
+    saved_s += r.evaluation.saved_s;
+  }
+  return {{"answered", answered},
+          {"hit_rate",
+           records.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(records.size())},
+          {"saved_s", saved_s}};
+}
+
 }  // namespace
 
 void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
@@ -121,6 +139,7 @@ void write_run_outputs(const RunOutputs& o, RunOutcome& outcome) {
   summary["stop_reason"] = outcome.result.stop_reason;
   summary["best_fitness"] = outcome.result.best ? outcome.result.best->fitness : 0.0;
   summary["statuses"] = status_counts(o.records);
+  summary["cache"] = cache_summary(o.records);
   if (outcome.seed_fitness) summary["seed_fitness"] = *outcome.seed_fitness;
   if (outcome.held_out) {
     summary["held_out_verdict"] = outcome.held_out->verdict;

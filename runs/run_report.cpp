@@ -69,6 +69,39 @@ void require_object(const json& j, const std::filesystem::path& path) {
   }
 }
 
+// "cache      7 of 20 answered (code 5, persistent 2), 1.3 s saved": from the summary of
+// a finished run, else from the journal's records; only for a run that used caches.
+void cache_line(std::ostream& out, const json& config, const json& summary,
+                const std::vector<json>& journal) {
+  std::map<std::string, long> answered;
+  double saved_s = 0.0;
+  if (summary.is_object() && summary.contains("cache") && summary.at("cache").is_object()) {
+    const json& c = summary.at("cache");
+    for (const auto& [by, n] : c.value("answered", json::object()).items()) {
+      answered[by] = n.is_number_integer() ? n.get<long>() : 0;
+    }
+    saved_s = c.value("saved_s", 0.0);
+  } else {
+    for (const json& r : journal) {
+      ++answered[r.value("cache", std::string("none"))];
+      saved_s += r.value("saved_s", 0.0);
+    }
+  }
+  long total = 0, hits = 0;
+  std::string kinds;
+  for (const auto& [by, n] : answered) {
+    total += n;
+    if (by == "none") continue;
+    hits += n;
+    kinds += (kinds.empty() ? "" : ", ") + by + " " + std::to_string(n);
+  }
+  if (!config.contains("cache") && hits == 0) return;
+  out << "cache      " << hits << " of " << total << " answered by a cache"
+      << (kinds.empty() ? "" : " (" + kinds + ")") << ", " << format("%.2f s", saved_s) << " saved";
+  if (config.contains("cache")) out << "  [" << config.at("cache").value("file", "") << "]";
+  out << "\n";
+}
+
 std::string format_report(const std::filesystem::path& dir);
 
 }  // namespace
@@ -187,6 +220,7 @@ std::string format_report(const std::filesystem::path& dir) {
           << " (the naive kernel)\n";
     }
   }
+  cache_line(out, config, summary, journal);
   const std::string fitness_name = config.value("fitness", "");
   if (fitness_name == "inverse-time" || (replay && fitness_name.empty())) {
     out << "best       fitness " << format("%.4f", best_fitness) << " (1 / recorded time in ms: "

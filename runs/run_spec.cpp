@@ -28,6 +28,11 @@ nlohmann::json to_json(const RunSpec& c) {
   if (c.peak_bandwidth) j["peak_bandwidth"] = *c.peak_bandwidth;
   if (c.peak_flops) j["peak_flops"] = *c.peak_flops;
   if (!c.plugins.empty()) j["plugins"] = c.plugins;
+  if (c.cache.enabled) {
+    j["cache"] = {{"file", c.cache.file.string()},
+                  {"measurements", c.cache.measurements},
+                  {"forget_probability", c.cache.forget_probability}};
+  }
   return j;
 }
 

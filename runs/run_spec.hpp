@@ -17,6 +17,18 @@
 
 namespace evojit {
 
+// The evaluation caches of a run (runs/run_cache.hpp): the in-memory levels and the
+// persistent store, with UFH's aggregating (measurements) and forgetful
+// (forget_probability) answers to noisy timings.
+struct CacheSpec {
+  bool enabled = true;  // --no-cache: false
+  // --cache FILE; empty: the user's default file (evaluators/cache/evaluation_store.hpp)
+  // on a measuring backend, no store on a deterministic one (a replay is a lookup).
+  std::filesystem::path file;
+  std::size_t measurements = 1;     // --cache-measurements M (>= 1)
+  double forget_probability = 0.0;  // --cache-forget P (0..1)
+};
+
 struct RunSpec {
   // The backend registry name ("cpu", "cuda", "replay") and its own options, which
   // the backend validates (replay: {"cache", "t1"}; cuda: {"device", "flush_l2",
@@ -57,6 +69,8 @@ struct RunSpec {
   // into the registries (runs/plugins.hpp), run.json records them with their hashes,
   // and `evojit resume` loads them again. In run.json only when there are some.
   std::vector<std::string> plugins;
+  // In run.json only when a store is used, so that runs without one keep their ids.
+  CacheSpec cache;
 };
 
 nlohmann::json to_json(const RunSpec& c);

@@ -127,6 +127,33 @@ void register_builtin_mutators(MutatorRegistry& registry) {
                });
 }
 
+namespace {
+
+constexpr std::uint64_t kMaxRetries = 1000;
+
+// AutoNumerics-Zero's retry wrapper (UFH's FCM, for configurations): a child that
+// computes what its parent computes is tried again, up to `retries` more times. For a
+// configuration genome the function is the configuration's: a child with the parent's
+// structural hash (a move that changed nothing, or one the space refused) is the same
+// function; identical machine code from different configurations is the code cache's
+// to answer (evaluators/pipeline.hpp), at no measurement's cost.
+struct RetryMutator {
+  Mutator inner;
+  const ParameterSpace* space;
+  std::size_t retries;
+  std::string name() const { return inner.name() + " (retry " + std::to_string(retries) + ")"; }
+  Config operator()(Rng& rng, const Config& parent, std::size_t strength) const {
+    const std::uint64_t same = space->structural_hash(parent);
+    Config child = inner(*space, rng, parent, strength);
+    for (std::size_t i = 0; i < retries && space->structural_hash(child) == same; ++i) {
+      child = inner(*space, rng, parent, strength);
+    }
+    return child;
+  }
+};
+
+}  // namespace
+
 Mutator mutator_from_json(const nlohmann::json& spec, const ParameterSpace& space,
                           const MutatorRegistry* registry, const std::string& where) {
   MutatorRegistry builtin;
@@ -136,17 +163,32 @@ Mutator mutator_from_json(const nlohmann::json& spec, const ParameterSpace& spac
   }
   MutatorContext context{&space, nlohmann::json::object(), where};
   std::string name;
+  std::size_t retry = 0;
   if (spec.is_string()) {
     name = spec.get<std::string>();
   } else if (spec.is_object() && spec.contains("name") && spec.at("name").is_string()) {
     name = spec.at("name").get<std::string>();
     context.params = spec;
     context.params.erase("name");
+    if (auto it = context.params.find("retry"); it != context.params.end()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
+          it->get<std::uint64_t>() > kMaxRetries) {
+        throw_input_error(
+            "\"retry\" is the number of times a mutation that changed nothing is "
+            "tried again, got " +
+                it->dump(),
+            where + "/retry", "give an integer from 0 to " + std::to_string(kMaxRetries));
+      }
+      retry = it->get<std::size_t>();
+      context.params.erase(it);
+    }
   } else {
     throw_input_error("expected a mutator name or {\"name\": ..., parameters}, got " + spec.dump(),
                       where, "e.g. \"adjacent-step\"");
   }
-  return registry->create(name, context);
+  Mutator made = registry->create(name, context);
+  if (retry == 0) return made;
+  return RetryMutator{std::move(made), &space, retry};
 }
 
 }  // namespace evojit

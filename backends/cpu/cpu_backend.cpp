@@ -32,6 +32,7 @@ BackendTraits CpuBackend::traits() const {
   t.device_name = this_cpu_model();
   t.concurrency = pool().size();
   t.default_fitness = "roofline";
+  t.code_identity = true;  // backends/cpu/cpu_jit.cpp: the code hash's seed
   return t;
 }
 

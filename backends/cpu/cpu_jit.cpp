@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/LLVMContext.h>
@@ -89,6 +90,9 @@ struct CpuJit::Impl {
   bool link_host = false;               // host is ours, not LLJIT's process-symbols dylib
   std::string description;
   std::uint64_t config_hash = 0;
+  // What besides its bytes makes two objects the same code (the code identity the
+  // pipeline's code cache keys on): triple, CPU and features, flags, LLVM version.
+  std::uint64_t code_identity_seed = 0;
   std::unordered_map<std::uint64_t, Entry> cache;
   std::size_t dylib_count = 0;
   std::uint64_t use_clock = 0;
@@ -177,6 +181,7 @@ CpuJit::Impl::Impl(JitOptions opts) : options(std::move(opts)) {
 
   description = frontend->cpu() + " " + features;
   config_hash = hash_text(frontend->command_line(), hash_text(description));
+  code_identity_seed = hash_text(frontend->triple() + " " LLVM_VERSION_STRING, config_hash);
 }
 
 void CpuJit::Impl::optimize(llvm::Module& module) const {
@@ -315,7 +320,7 @@ CompiledKernel CpuJit::compile(const std::string& source, const std::string& ent
     result.stats.total_s = seconds_since(start);
     return result;
   }
-  result.stats.code_hash = hash_bytes(object.data(), object.size());
+  result.stats.code_hash = hash_bytes(object.data(), object.size(), s.code_identity_seed);
 
   phase = Clock::now();
   auto buffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(
