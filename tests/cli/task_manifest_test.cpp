@@ -195,4 +195,19 @@ TEST_F(TaskManifestCliTest, RefusesAReferenceThatDisagreesOnEverySize) {
   expect_refused(manifest(), "the reference disagrees with the seed configuration on every");
 }
 
+// A CUDA manifest runs on a GPU: without --device it is refused before anything is
+// written, naming the flag to add; `tasks --task-file` checks it on any machine.
+TEST_F(TaskManifestCliTest, CudaManifestNeedsADeviceAndIsCheckedWithoutOne) {
+  const std::string example = std::string(EVOJIT_SOURCE_DIR) + "/examples/conv1d_cuda/conv1d.json";
+  const Result listed = run_cli("tasks --task-file " + example);
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("block_size_x"), std::string::npos) << listed.output;
+  const fs::path out = dir_ / "cuda";
+  const Result r = run(example, out);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("conv1d.json#/language"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--device cuda:N"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out)) << r.output;
+}
+
 }  // namespace
