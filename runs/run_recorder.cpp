@@ -129,8 +129,9 @@ void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRe
   });
   loop.on_checkpoint(checkpoint_every_, [this](const LoopState& state, const Rng& rng) {
     const auto now = std::chrono::steady_clock::now();
-    if (last_checkpoint_ &&
-        now - *last_checkpoint_ < std::chrono::duration<double>(checkpoint_min_seconds_)) {
+    const double spacing_s =
+        std::max(checkpoint_min_seconds_, kCheckpointCostRatio * last_checkpoint_cost_s_);
+    if (last_checkpoint_ && now - *last_checkpoint_ < std::chrono::duration<double>(spacing_s)) {
       skipped_ = state;
       skipped_rng_ = &rng;
       return;
@@ -140,10 +141,12 @@ void RunRecorder::attach(EvolveLoop& loop, std::function<void(const EvaluationRe
 }
 
 void RunRecorder::write_checkpoint_now(const LoopState& state, const Rng& rng) {
+  const auto start = std::chrono::steady_clock::now();
   // The journal first: the checkpoint's evaluations must all be on disk before it.
   if (journal_) journal_->sync();
   write_checkpoint(dir_, {strategy_name_, strategy_.save(), rng.save(), state, run_id_});
   last_checkpoint_ = std::chrono::steady_clock::now();
+  last_checkpoint_cost_s_ = std::chrono::duration<double>(*last_checkpoint_ - start).count();
   skipped_.reset();
   skipped_rng_ = nullptr;
 }

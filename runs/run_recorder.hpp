@@ -22,6 +22,11 @@ namespace evojit {
 
 inline constexpr std::size_t kDefaultCheckpointEvery = 10;
 inline constexpr double kDefaultCheckpointMinSeconds = 1.0;
+// A checkpoint's cost grows with the strategy's state (random search saves every
+// point it proposed): after one that took t seconds, the next waits at least
+// kCheckpointCostRatio * t, so checkpoints take at most ~1/(1+ratio) of the run's
+// time whatever its length. The journal keeps its own group syncs meanwhile.
+inline constexpr double kCheckpointCostRatio = 19.0;
 
 class RunRecorder {
  public:
@@ -41,7 +46,7 @@ class RunRecorder {
   // checkpoint callback.
   void attach(EvolveLoop& loop, std::function<void(const EvaluationRecord&)> also = {});
   // After loop.run(): writes the run's last checkpoint if the loop's final one fell
-  // inside checkpoint_min_seconds of the previous one, and syncs the journal.
+  // inside the spacing after the previous one, and syncs the journal.
   void finish();
 
   // Before attach(). Defaults: JournalSync{}, kDefaultCheckpointMinSeconds.
@@ -75,6 +80,7 @@ class RunRecorder {
   std::chrono::steady_clock::time_point last_record_end_ = std::chrono::steady_clock::now();
   double checkpoint_min_seconds_ = kDefaultCheckpointMinSeconds;
   std::optional<std::chrono::steady_clock::time_point> last_checkpoint_;
+  double last_checkpoint_cost_s_ = 0.0;  // what writing the last checkpoint took
   // A checkpoint skipped for being too soon after the last: its loop state and rng,
   // which finish() writes when it was the loop's final one.
   std::optional<LoopState> skipped_;
