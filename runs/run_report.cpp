@@ -77,7 +77,8 @@ void cache_line(std::ostream& out, const json& config, const json& summary,
   double saved_s = 0.0;
   if (summary.is_object() && summary.contains("cache") && summary.at("cache").is_object()) {
     const json& c = summary.at("cache");
-    for (const auto& [by, n] : c.value("answered", json::object()).items()) {
+    const json answers = c.value("answered", json::object());  // items() needs it alive
+    for (const auto& [by, n] : answers.items()) {
       answered[by] = n.is_number_integer() ? n.get<long>() : 0;
     }
     saved_s = c.value("saved_s", 0.0);
