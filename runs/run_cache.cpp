@@ -155,7 +155,9 @@ RunCaches::RunCaches(const CacheSpec& spec, std::uint64_t seed, std::optional<Ca
                      bool code_identity)
     : enabled_(spec.enabled), code_identity_(code_identity) {
   if (!enabled_) return;
-  if (!spec.file.empty()) store_ = EvaluationStore::open(spec.file, open_notes_);
+  if (!spec.file.empty()) {
+    store_ = EvaluationStore::open(spec.file, open_notes_, EvaluationStore::WhenUnopenable::note);
+  }
   for (const char* kind : {"structural", "code"}) {
     levels_.push_back(std::make_unique<Level>(spec, seed, store_.get(), scope, kind, open_));
   }

@@ -229,7 +229,8 @@ void connect(sqlite3*& handle, const fs::path& path) {
 fs::path default_evaluation_store_path() { return cache_directory() / "evaluations.sqlite"; }
 
 std::unique_ptr<EvaluationStore> EvaluationStore::open(const fs::path& path,
-                                                       std::vector<std::string>& notes) {
+                                                       std::vector<std::string>& notes,
+                                                       WhenUnopenable when_unopenable) {
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   if (ec) {
@@ -251,6 +252,11 @@ std::unique_ptr<EvaluationStore> EvaluationStore::open(const fs::path& path,
       notes.push_back("evaluation cache " + path.string() + " is not to be trusted (" + u.what() +
                       "): set aside as " + aside.string() + "; starting an empty one");
     } catch (const SqliteError& e) {
+      if (when_unopenable == WhenUnopenable::note) {
+        notes.push_back("cannot open the evaluation cache " + path.string() + " (" + e.what() +
+                        "): this run goes on without it (--cache FILE elsewhere, or --no-cache)");
+        return nullptr;
+      }
       throw_input_error(std::string("cannot open the evaluation cache: ") + e.what(), path.string(),
                         "use --cache FILE elsewhere, or --no-cache");
     }

@@ -51,9 +51,13 @@ class EvaluationStore {
   // cannot be trusted is set aside, and `notes` receives the one line the user should
   // read. The check reads the whole file (PRAGMA quick_check): linear in its size, paid
   // once per run. Throws InputError when the folder cannot be created or the file can
-  // be neither opened nor set aside.
-  static std::unique_ptr<EvaluationStore> open(const std::filesystem::path& path,
-                                               std::vector<std::string>& notes);
+  // be neither opened nor set aside, unless `when_unopenable` is note: then a file SQLite
+  // cannot open or write (a full disk, a file-size limit) is one note and the result is
+  // null, so a run goes on without its cache rather than not at all.
+  enum class WhenUnopenable { fail, note };
+  static std::unique_ptr<EvaluationStore> open(
+      const std::filesystem::path& path, std::vector<std::string>& notes,
+      WhenUnopenable when_unopenable = WhenUnopenable::fail);
   ~EvaluationStore();
   EvaluationStore(const EvaluationStore&) = delete;
   EvaluationStore& operator=(const EvaluationStore&) = delete;

@@ -327,6 +327,20 @@ TEST_F(EvaluationStoreTest, UnusableLocationIsAnInputError) {
   EXPECT_THROW(EvaluationStore::open(dir_ / "file" / "evaluations.sqlite", notes), InputError);
 }
 
+TEST_F(EvaluationStoreTest, AFileSqliteCannotOpenIsANoteForARun) {
+  // A folder where the file should be: SQLite cannot open it. A subcommand fails with
+  // the fix; a run is told once and goes on without its cache.
+  fs::create_directories(dir_ / "evaluations.sqlite");
+  std::vector<std::string> notes;
+  EXPECT_THROW(EvaluationStore::open(dir_ / "evaluations.sqlite", notes), InputError);
+  notes.clear();
+  EXPECT_EQ(EvaluationStore::open(dir_ / "evaluations.sqlite", notes,
+                                  EvaluationStore::WhenUnopenable::note),
+            nullptr);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("goes on without it"), std::string::npos) << notes[0];
+}
+
 TEST_F(EvaluationStoreTest, PersistentCacheTagsItsAnswers) {
   auto store = open();
   PersistentCache code(*store, scope(), "code");
